@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { Engine } from '../../engine/engine';
+import { findRendererDir } from '../../server/renderer-dir';
+import { startServer } from '../../server/server';
+import { UsageError } from '../output';
+import type { CliContext } from '../context';
+
+interface ServeFlags {
+  host: string;
+  port: string;
+  allowRemote?: boolean;
+  rendererDir?: string;
+}
+
+export function registerServe(program: Command, context: () => CliContext): void {
+  program
+    .command('serve')
+    .description('Serve the Cairn UI and API on 127.0.0.1 (browser mode)')
+    .option('--host <address>', 'interface to listen on', '127.0.0.1')
+    .option('--port <number>', 'port to listen on (0 = any free port)', '0')
+    .option('--allow-remote', 'allow a non-loopback --host (exposes the vault to the network)')
+    .option('--renderer-dir <dir>', 'folder of the built UI (default: the one beside this program)')
+    .action(async (flags: ServeFlags) => {
+      const ctx = context();
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new UsageError(`--port must be a whole number from 0 to 65535, not "${flags.port}".`);
+      }
+      const rendererDir = findRendererDir(flags.rendererDir);
+      const engine = new Engine({ repositoryPath: ctx.repositoryPath, logEcho: ctx.out.json ? 'silent' : 'info' });
+      await engine.start();
+      let server;
+      try {
+        server = await startServer({ engine, rendererDir, host: flags.host, port, allowRemote: Boolean(flags.allowRemote) });
+      } catch (err) {
+        await engine.stop();
+        throw err;
+      }
+      ctx.out.result({ url: server.openUrl, port: server.port, repositoryPath: engine.repositoryPath }, () =>
+        [`Cairn is serving ${engine.repositoryPath}`, `Open ${server.openUrl}`, 'Press Ctrl+C to stop.'].join('\n'),
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+      await engine.stop();
+    });
+}

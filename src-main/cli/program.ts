@@ -1,0 +1,38 @@
+import { Command, CommanderError } from 'commander';
+import { cairnVersion } from '../engine/version';
+import { registerServe } from './commands/serve';
+import { registerStatus } from './commands/status';
+import { createContext, type CliContext, type GlobalOptions } from './context';
+import { exitCodes, reportError } from './output';
+
+/** Builds the `cairn` command line. Each command lives in `commands/<name>.ts`. */
+export function buildProgram(): Command {
+  const program = new Command('cairn')
+    .description('Cairn: a local-first vault for files and artifacts')
+    .version(cairnVersion, '-V, --version')
+    .option('--repo <dir>', 'repository folder (default: $CAIRN_REPO or the per-user data folder)')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .showHelpAfterError('(run `cairn --help` for usage)')
+    .exitOverride();
+
+  const context = (): CliContext => createContext(program.opts<GlobalOptions>());
+  registerStatus(program, context);
+  registerServe(program, context);
+  return program;
+}
+
+/** Runs the CLI and returns its exit code (0 ok, 1 error, 2 usage). */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCodes.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return exitCodes.ok;
+      return exitCodes.usage; // commander already printed the message
+    }
+    const json = argv.includes('--json');
+    return reportError(err, json);
+  }
+}

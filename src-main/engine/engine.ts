@@ -1,0 +1,88 @@
+import os from 'node:os';
+import type { CommandName } from '../../src-shared/contract';
+import { CairnError } from '../../src-shared/errors';
+import { dispatch } from './api/dispatch';
+import type { AreaHandlers, CallContext, Handlers } from './api/handlers';
+import { EventBus } from './events';
+import { createLogger, type Logger, type LogLevel } from './logger';
+import { defaultRepositoryPath } from './paths';
+import { cairnVersion } from './version';
+
+export interface EngineOptions {
+  /** Folder of the repository; defaults to `CAIRN_REPO` or the per-user data folder. */
+  repositoryPath?: string;
+  /** Echo logs at or above this level to stderr (hosts for servers set 'info'). */
+  logEcho?: LogLevel | 'silent';
+}
+
+type EngineState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * The engine: every capability of Cairn behind one handler per contract command. Plain Node;
+ * it never imports electron. Hosts (electron, server, cli) create one, `start()` it, route
+ * calls through `call()` and forward `events`.
+ */
+export class Engine {
+  readonly events = new EventBus();
+  readonly log: Logger;
+  readonly repositoryPath: string;
+  private state: EngineState = 'created';
+  private startedAt = 0;
+  private readonly handlers: Handlers;
+
+  constructor(options: EngineOptions = {}) {
+    this.repositoryPath = options.repositoryPath ?? defaultRepositoryPath();
+    this.log = createLogger(this.events, { echoLevel: options.logEcho ?? 'silent' });
+    this.handlers = {
+      ...this.engineHandlers(),
+    } satisfies Handlers;
+  }
+
+  get isRunning(): boolean {
+    return this.state === 'running';
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new CairnError('CONFLICT', `The engine cannot start from state "${this.state}".`);
+    this.state = 'starting';
+    this.startedAt = Date.now();
+    this.state = 'running';
+    this.log.info(`engine started on ${this.repositoryPath}`, 'engine');
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    this.state = 'stopping';
+    this.log.info('engine stopping', 'engine');
+    this.state = 'stopped';
+  }
+
+  /** Runs a contract command with an untrusted input: validated here, typed errors out. */
+  async call(name: string, input: unknown, ctx: CallContext): Promise<unknown> {
+    if (this.state !== 'running') {
+      throw new CairnError('UNAVAILABLE', `The engine is ${this.state}, not running.`, {
+        hint: 'Wait for start-up to finish, or restart Cairn.',
+      });
+    }
+    return dispatch(this.handlers, name, input, ctx);
+  }
+
+  /** Typed in-process call (for hosts and tests that already hold typed inputs). */
+  has(name: string): name is CommandName {
+    return Object.prototype.hasOwnProperty.call(this.handlers, name);
+  }
+
+  private engineHandlers(): AreaHandlers<'engine.status'> {
+    return {
+      'engine.status': async () => ({
+        version: cairnVersion,
+        repositoryPath: this.repositoryPath,
+        uptimeMs: Date.now() - this.startedAt,
+        startedAt: new Date(this.startedAt).toISOString(),
+        host: os.hostname(),
+        pid: process.pid,
+        nodeVersion: process.versions.node,
+      }),
+    };
+  }
+}

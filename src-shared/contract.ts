@@ -1,0 +1,52 @@
+/**
+ * The contract: the single list of every command and event between the renderer (or any other
+ * client) and the engine. Transports (Electron IPC, WebSocket, the local socket) and the client
+ * types are all derived from it; nothing about the API is declared anywhere else.
+ *
+ * Each area keeps its commands in `contract/<area>.ts`; this module joins them.
+ */
+import type { z } from 'zod';
+import { engineCommands, engineEvents } from './contract/engine';
+
+export const commands = {
+  ...engineCommands,
+} as const;
+
+export const events = {
+  ...engineEvents,
+} as const;
+
+export type Commands = typeof commands;
+export type Events = typeof events;
+export type CommandName = keyof Commands;
+export type EventName = keyof Events;
+
+/** What a caller passes (before defaults are applied). */
+export type CommandInput<C extends CommandName> = z.input<Commands[C]['input']>;
+/** What a handler receives (after parsing and defaults). */
+export type ParsedInput<C extends CommandName> = z.output<Commands[C]['input']>;
+export type CommandOutput<C extends CommandName> = z.output<Commands[C]['output']>;
+export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>;
+
+export const commandNames = Object.keys(commands) as CommandName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(commands, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
+
+export type EventListener<E extends EventName> = (payload: EventPayload<E>) => void;
+
+/**
+ * The typed client every transport provides: one async function per command, plus `on` for
+ * events. The preload's `window.cairn` is checked against this with `satisfies`.
+ */
+export type CairnClient = {
+  readonly [C in CommandName]: (input: CommandInput<C>) => Promise<CommandOutput<C>>;
+} & {
+  on<E extends EventName>(event: E, listener: EventListener<E>): () => void;
+};
