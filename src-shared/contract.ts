@@ -7,13 +7,16 @@
  */
 import type { z } from 'zod';
 import { engineCommands, engineEvents } from './contract/engine';
+import { repositoryCommands, repositoryEvents } from './contract/repository';
 
 export const commands = {
   ...engineCommands,
+  ...repositoryCommands,
 } as const;
 
 export const events = {
   ...engineEvents,
+  ...repositoryEvents,
 } as const;
 
 export type Commands = typeof commands;

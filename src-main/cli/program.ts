@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { cairnVersion } from '../engine/version';
+import { registerRepositoryCommands } from './commands/repository';
 import { registerServe } from './commands/serve';
 import { registerStatus } from './commands/status';
 import { createContext, type CliContext, type GlobalOptions } from './context';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   const context = (): CliContext => createContext(program.opts<GlobalOptions>());
   registerStatus(program, context);
   registerServe(program, context);
+  registerRepositoryCommands(program, context);
   return program;
 }
 

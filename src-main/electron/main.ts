@@ -5,7 +5,7 @@
 import { app, BrowserWindow, ipcMain, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Engine } from '../engine/engine';
+import { startOwningEngine } from '../server/owning-engine';
 import { forwardEvents, registerIpc } from './ipc';
 import { serveAppRequest } from './protocol';
 import { appOrigin, appScheme, isSafeExternalUrl, isTrustedSenderUrl, secureWebPreferences } from './security';
@@ -70,8 +70,15 @@ export async function runDesktop(paths: DesktopPaths = defaultDesktopPaths()): P
   session.defaultSession.setPermissionCheckHandler(() => false);
   protocol.handle(appScheme, (request) => serveAppRequest(paths.rendererDir, request.url));
 
-  const engine = new Engine({ logEcho: 'info' });
-  await engine.start();
+  // The desktop opens (or creates) the embedded repository; an encrypted one takes its
+  // passphrase from the environment until the unlock dialog exists.
+  const owner = await startOwningEngine({
+    purpose: 'the Cairn desktop app',
+    logEcho: 'info',
+    createIfMissing: true,
+    passphrase: async () => process.env.CAIRN_PASSWORD ?? null,
+  });
+  const engine = owner.engine;
   registerIpc(ipcMain, engine, isTrustedSender);
 
   let win = createMainWindow(paths);
@@ -92,7 +99,7 @@ export async function runDesktop(paths: DesktopPaths = defaultDesktopPaths()): P
   });
   app.on('will-quit', () => {
     stopForwarding();
-    void engine.stop();
+    void owner.stop();
   });
 }
 

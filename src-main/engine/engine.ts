@@ -2,10 +2,13 @@ import os from 'node:os';
 import type { CommandName } from '../../src-shared/contract';
 import { CairnError } from '../../src-shared/errors';
 import { dispatch } from './api/dispatch';
+import { repositoryHandlers } from './api/repository-handlers';
 import type { AreaHandlers, CallContext, Handlers } from './api/handlers';
 import { EventBus } from './events';
 import { createLogger, type Logger, type LogLevel } from './logger';
 import { defaultRepositoryPath } from './paths';
+import { acquireLock, type HeldLock, type OwnerRecord } from './lock/repository-lock';
+import { Vault } from './vault/vault';
 import { cairnVersion } from './version';
 
 export interface EngineOptions {
@@ -13,6 +16,18 @@ export interface EngineOptions {
   repositoryPath?: string;
   /** Echo logs at or above this level to stderr (hosts for servers set 'info'). */
   logEcho?: LogLevel | 'silent';
+  /** Asked when the repository is encrypted (CLI: env, file or prompt). */
+  passphrase?: () => Promise<string | null>;
+  /**
+   * Create an unencrypted repository when the folder has none (the desktop app and `cairn
+   * serve` on the embedded default); otherwise commands fail until `repo.init`.
+   */
+  createIfMissing?: boolean;
+  /**
+   * Take the repository lock for this engine's life (every engine that writes does). The
+   * purpose is shown to anyone who finds the repository locked ("cairn serve", …).
+   */
+  lock?: { purpose: string; onStaleTakeover?: (previous: OwnerRecord) => void };
 }
 
 type EngineState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -29,12 +44,18 @@ export class Engine {
   private state: EngineState = 'created';
   private startedAt = 0;
   private readonly handlers: Handlers;
+  readonly vault: Vault;
+  private readonly options: EngineOptions;
+  private heldLock: HeldLock | null = null;
 
   constructor(options: EngineOptions = {}) {
+    this.options = options;
     this.repositoryPath = options.repositoryPath ?? defaultRepositoryPath();
     this.log = createLogger(this.events, { echoLevel: options.logEcho ?? 'silent' });
+    this.vault = new Vault({ repositoryPath: this.repositoryPath, passphrase: options.passphrase });
     this.handlers = {
       ...this.engineHandlers(),
+      ...repositoryHandlers(this.vault, this.events),
     } satisfies Handlers;
   }
 
@@ -46,6 +67,27 @@ export class Engine {
     if (this.state !== 'created') throw new CairnError('CONFLICT', `The engine cannot start from state "${this.state}".`);
     this.state = 'starting';
     this.startedAt = Date.now();
+    try {
+      if (this.options.lock) {
+        const { purpose, onStaleTakeover } = this.options.lock;
+        this.heldLock = await acquireLock(this.vault.localDir, {
+          purpose,
+          onStaleTakeover: (previous) => {
+            this.log.warn(`took over the repository lock left by pid ${previous.pid} (${previous.purpose}), which is no longer running`, 'engine');
+            onStaleTakeover?.(previous);
+          },
+        });
+      }
+      const opened = await this.vault.openIfExists();
+      if (!opened && this.options.createIfMissing) {
+        await this.vault.init(null);
+        this.log.info(`created a new repository at ${this.repositoryPath}`, 'engine');
+      }
+    } catch (err) {
+      this.state = 'stopped';
+      await this.heldLock?.release();
+      throw err;
+    }
     this.state = 'running';
     this.log.info(`engine started on ${this.repositoryPath}`, 'engine');
   }
@@ -54,6 +96,9 @@ export class Engine {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
     this.log.info('engine stopping', 'engine');
+    await this.vault.close();
+    await this.heldLock?.release();
+    this.heldLock = null;
     this.state = 'stopped';
   }
 
@@ -65,6 +110,11 @@ export class Engine {
       });
     }
     return dispatch(this.handlers, name, input, ctx);
+  }
+
+  /** The repository lock this engine holds, if it took one. */
+  get lock(): HeldLock | null {
+    return this.heldLock;
   }
 
   /** Typed in-process call (for hosts and tests that already hold typed inputs). */
@@ -82,6 +132,7 @@ export class Engine {
         host: os.hostname(),
         pid: process.pid,
         nodeVersion: process.versions.node,
+        repository: this.vault.info(),
       }),
     };
   }

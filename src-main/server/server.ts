@@ -60,7 +60,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
 
   async function handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
+    if (!url) {
+      sendJson(res, 400, { ok: false, error: new InvalidInputError('request', ['the request target is not a path']).toWire() });
+      return;
+    }
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     if (url.pathname.startsWith('/api/')) {
@@ -100,7 +104,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       sendJson(res, 405, { ok: false, error: new InvalidInputError('request', ['use POST with a JSON body']).toWire() });
       return;
     }
-    const command = decodeURIComponent(url.pathname.slice('/api/'.length));
+    // A malformed escape cannot name a command; the engine answers it like any unknown name.
+    const rawCommand = url.pathname.slice('/api/'.length);
+    let command: string;
+    try {
+      command = decodeURIComponent(rawCommand);
+    } catch {
+      command = rawCommand;
+    }
     let body: unknown;
     try {
       body = await readJsonBody(req, maxMessageBytes);
@@ -119,11 +130,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
   httpServer.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
     const reject = (status: number, reason: string) => {
       socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
     };
+    socket.on('error', () => socket.destroy());
+    if (!url) return reject(400, 'Bad Request');
     if (url.pathname !== '/rpc') return reject(404, 'Not Found');
     if (!originAllowed(req.headers.origin)) return reject(403, 'Forbidden');
     if (!tokenMatches(url.searchParams.get('token'))) return reject(401, 'Unauthorized');
@@ -145,10 +158,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ws.on('error', () => ws.terminate());
   }
 
+  const requestedPort = options.port ?? 0;
   await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 0, host, () => {
-      httpServer.off('error', reject);
+    const fail = (err: unknown) => reject(listenError(err, host, requestedPort));
+    httpServer.once('error', fail);
+    httpServer.listen(requestedPort, host, () => {
+      httpServer.off('error', fail);
       resolve();
     });
   });
@@ -170,6 +185,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The request target as a URL, or null when it is not an origin-form path. Parsing it against
+ * a base would read `//x/y` as a host `x`; prefixing the origin keeps it a path.
+ */
+function requestUrl(req: http.IncomingMessage): URL | null {
+  const target = req.url ?? '/';
+  if (!target.startsWith('/')) return null;
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    return null;
+  }
 }
 
 class BodyTooLargeError extends CairnError {
@@ -206,18 +235,61 @@ function statusForCode(code: string): number {
   }
 }
 
-async function readJsonBody(req: http.IncomingMessage, limit: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      throw new BodyTooLargeError(limit);
-    }
-    chunks.push(chunk as Buffer);
+/** The usual reasons `listen` fails, said so a person can act on them. */
+function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE') {
+    return new CairnError('UNAVAILABLE', `Port ${port} on ${host} is already in use.`, {
+      hint: 'Stop the other program (or the other `cairn serve`), or pick another --port; --port 0 picks any free port.',
+      cause: err,
+    });
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  if (code === 'EACCES') {
+    return new CairnError('PERMISSION_DENIED', `Not allowed to listen on ${where}.`, {
+      hint: 'Ports below 1024 need extra privileges: use a higher --port, or 0 for any free port.',
+      cause: err,
+    });
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new CairnError('INVALID_INPUT', `Cannot listen on ${where}: ${host} is not an address of this machine.`, {
+      hint: 'Use --host 127.0.0.1 (the default).',
+      cause: err,
+    });
+  }
+  return err;
+}
+
+/**
+ * Reads a request body up to `limit` bytes. Past the limit it rejects at once but keeps
+ * draining (and discarding) the rest, so the 413 answer reaches the client instead of a reset
+ * connection.
+ */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    let tooLarge = Number.isFinite(declared) && declared > limit;
+    if (tooLarge) reject(new BodyTooLargeError(limit));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        reject(new BodyTooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function readJsonBody(req: http.IncomingMessage, limit: number): Promise<unknown> {
+  const text = (await readBody(req, limit)).toString('utf8');
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);

@@ -43,8 +43,8 @@ export async function readStaticFile(root: string, urlPath: string): Promise<Sta
 
 async function tryRead(file: string): Promise<{ body: Buffer; path: string } | null> {
   try {
-    // Refuse symlinks that point outside: read the real path and re-check containment is not
-    // needed for files we built ourselves, but a plain file check keeps directories out.
+    // Only regular files: a directory (or anything else) under the root is not a page. The root
+    // is our own build output, so symlinks inside it are not expected and not resolved further.
     const stat = await fs.stat(file);
     if (!stat.isFile()) return null;
     return { body: await fs.readFile(file), path: file };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { command, event } from './define';
+import { repositoryInfoSchema } from './repository';
 
 export const engineCommands = {
   'engine.status': command(
@@ -13,6 +14,8 @@ export const engineCommands = {
       host: z.string(),
       pid: z.number().int(),
       nodeVersion: z.string(),
+      /** The open repository; null until one is created. */
+      repository: repositoryInfoSchema.nullable(),
     }),
   ),
 };

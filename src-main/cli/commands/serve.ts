@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { Engine } from '../../engine/engine';
+import { startOwningEngine } from '../../server/owning-engine';
 import { findRendererDir } from '../../server/renderer-dir';
 import { startServer } from '../../server/server';
 import { UsageError } from '../output';
+import { passphraseFromEnvironment } from '../passphrase';
 import type { CliContext } from '../context';
 
 interface ServeFlags {
@@ -27,13 +28,19 @@ export function registerServe(program: Command, context: () => CliContext): void
         throw new UsageError(`--port must be a whole number from 0 to 65535, not "${flags.port}".`);
       }
       const rendererDir = findRendererDir(flags.rendererDir);
-      const engine = new Engine({ repositoryPath: ctx.repositoryPath, logEcho: ctx.out.json ? 'silent' : 'info' });
-      await engine.start();
+      const owner = await startOwningEngine({
+        purpose: '`cairn serve`',
+        repositoryPath: ctx.repositoryPath,
+        logEcho: ctx.out.json ? 'silent' : 'info',
+        createIfMissing: true,
+        passphrase: passphraseFromEnvironment,
+      });
+      const engine = owner.engine;
       let server;
       try {
         server = await startServer({ engine, rendererDir, host: flags.host, port, allowRemote: Boolean(flags.allowRemote) });
       } catch (err) {
-        await engine.stop();
+        await owner.stop();
         throw err;
       }
       ctx.out.result({ url: server.openUrl, port: server.port, repositoryPath: engine.repositoryPath }, () =>
@@ -45,6 +52,6 @@ export function registerServe(program: Command, context: () => CliContext): void
         process.once('SIGTERM', stop);
       });
       await server.close();
-      await engine.stop();
+      await owner.stop();
     });
 }

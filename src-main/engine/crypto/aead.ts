@@ -1,0 +1,49 @@
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import { AuthenticationError, requireKeyLength } from './errors';
+
+const algorithm = 'aes-256-gcm';
+export const nonceLength = 12;
+export const tagLength = 16;
+/** What sealing adds to the plaintext length. */
+export const sealOverhead = nonceLength + tagLength;
+
+/**
+ * AES-256-GCM with a fresh random 96-bit nonce: `nonce || ciphertext || tag`. Random nonces
+ * are safe for far more messages under one key than a repository will ever seal (2^32).
+ * `aad` is authenticated but not stored; pass the same bytes to open().
+ */
+export function seal(key: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Buffer {
+  requireKeyLength('encryption key', key, 32);
+  const sealed = Buffer.allocUnsafe(sealOverhead + plaintext.length);
+  const nonce = randomFillSync(sealed, 0, nonceLength).subarray(0, nonceLength);
+  const cipher = createCipheriv(algorithm, key, nonce, { authTagLength: tagLength });
+  if (aad) cipher.setAAD(aad);
+  let at = nonceLength;
+  at += cipher.update(plaintext).copy(sealed, at);
+  at += cipher.final().copy(sealed, at);
+  cipher.getAuthTag().copy(sealed, at);
+  return sealed;
+}
+
+/**
+ * The plaintext of sealed bytes, or AuthenticationError (code CORRUPT) when they are short,
+ * damaged, tampered with, or sealed under another key or aad. Never returns unauthenticated
+ * bytes.
+ */
+export function open(key: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, what = 'Sealed data'): Buffer {
+  requireKeyLength('encryption key', key, 32);
+  if (sealed.length < sealOverhead) {
+    throw new AuthenticationError(what, `${sealed.length} bytes is shorter than the ${sealOverhead} bytes of nonce and tag`);
+  }
+  const decipher = createDecipheriv(algorithm, key, sealed.subarray(0, nonceLength), { authTagLength: tagLength });
+  decipher.setAuthTag(sealed.subarray(sealed.length - tagLength));
+  if (aad) decipher.setAAD(aad);
+  const body = decipher.update(sealed.subarray(nonceLength, sealed.length - tagLength));
+  try {
+    decipher.final();
+  } catch {
+    body.fill(0);
+    throw new AuthenticationError(what, 'the authentication tag does not match');
+  }
+  return body;
+}

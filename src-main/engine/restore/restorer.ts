@@ -1,0 +1,218 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { CairnError } from '../../../src-shared/errors';
+import { packKey } from '../repo/blob';
+import { CorruptRepositoryError } from '../repo/errors';
+import type { Repository } from '../repo/repository';
+import { decodeTree, type FileEntry, type Tree, type TreeEntry } from '../repo/tree';
+
+export interface RestoreOptions {
+  /** Restore only this path of the tree (a file, or a folder and everything under it). */
+  path?: string;
+  /** Replace files that already exist in the target (never by default). */
+  overwrite?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: RestoreProgress) => void;
+}
+
+export interface RestoreProgress {
+  filesTotal: number;
+  filesDone: number;
+  bytesTotal: number;
+  bytesDone: number;
+}
+
+export interface RestoreResult {
+  files: number;
+  dirs: number;
+  symlinks: number;
+  bytes: number;
+  durationMs: number;
+  target: string;
+}
+
+export class RestoreConflictError extends CairnError {
+  constructor(existing: string[], total: number) {
+    const shown = existing.slice(0, 5).join(', ');
+    super('ALREADY_EXISTS', `${total} file${total === 1 ? '' : 's'} already exist in the target (${shown}${total > 5 ? ', …' : ''}); nothing was restored.`, {
+      hint: 'Restore into an empty folder, or pass --overwrite to replace them.',
+    });
+    this.name = 'RestoreConflictError';
+  }
+}
+
+export class UnsafeTargetError extends CairnError {
+  constructor(where: string, why: string) {
+    super('INVALID_INPUT', `Refusing to restore through ${where}: ${why}.`, {
+      hint: 'Restore into a folder that has no symbolic links where the restored folders go.',
+    });
+    this.name = 'UnsafeTargetError';
+  }
+}
+
+/** Reads the tree blob behind an id, refusing ids that are not trees. */
+export async function loadTree(repo: Repository, treeId: string): Promise<Tree> {
+  const location = repo.locate(treeId);
+  if (!location) {
+    throw new CairnError('NOT_FOUND', `Tree ${treeId} is not in this repository.`, {
+      hint: 'Use the tree id that `cairn snapshot` printed (or a version name once the catalogue has it).',
+    });
+  }
+  if (location.type !== 'tree') throw new CairnError('INVALID_INPUT', `${treeId} is a data chunk, not a tree.`);
+  return decodeTree(await repo.readBlob(treeId), treeId);
+}
+
+/** Chunks fetched ahead while a file is being written. */
+const readAhead = 4;
+/** Files restored at once. */
+const filesInParallel = 4;
+
+/**
+ * Restores a tree (or one path of it) into `target`. Every file is written to a temporary name
+ * beside its final place, verified against its SHA-256, then renamed; existing files are never
+ * replaced unless asked, and nothing is written through a symbolic link.
+ */
+export async function restoreTree(repo: Repository, treeId: string, target: string, options: RestoreOptions = {}): Promise<RestoreResult> {
+  const started = Date.now();
+  const tree = await loadTree(repo, treeId);
+  const entries = selectEntries(tree, treeId, options.path);
+  const root = path.resolve(target);
+  await fs.mkdir(root, { recursive: true });
+  const realRoot = await fs.realpath(root);
+
+  const destination = (entry: TreeEntry) => {
+    const full = path.resolve(realRoot, ...entry.path.split('/'));
+    if (!full.startsWith(realRoot + path.sep)) throw new UnsafeTargetError(full, 'it lies outside the target folder');
+    return full;
+  };
+
+  if (!options.overwrite) {
+    const existing: string[] = [];
+    let total = 0;
+    for (const entry of entries) {
+      if (entry.type === 'dir') continue;
+      if (await exists(destination(entry))) {
+        total++;
+        if (existing.length < 5) existing.push(entry.path);
+      }
+    }
+    if (total > 0) throw new RestoreConflictError(existing, total);
+  }
+
+  const dirs = entries.filter((e) => e.type === 'dir');
+  const files = entries.filter((e): e is FileEntry => e.type === 'file');
+  const links = entries.filter((e) => e.type === 'symlink');
+  const progress: RestoreProgress = { filesTotal: files.length, filesDone: 0, bytesTotal: files.reduce((s, f) => s + f.size, 0), bytesDone: 0 };
+
+  const checkedDirs = new Set<string>([realRoot]);
+  const ensureDir = async (dir: string) => {
+    if (checkedDirs.has(dir)) return;
+    await ensureDir(path.dirname(dir));
+    try {
+      await fs.mkdir(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const stat = await fs.lstat(dir);
+    if (stat.isSymbolicLink()) throw new UnsafeTargetError(dir, 'it is a symbolic link');
+    if (!stat.isDirectory()) throw new UnsafeTargetError(dir, 'it is not a folder');
+    checkedDirs.add(dir);
+  };
+
+  for (const dir of dirs) await ensureDir(destination(dir));
+
+  let next = 0;
+  const lane = async () => {
+    while (next < files.length) {
+      if (options.signal?.aborted) throw new CairnError('CANCELLED', 'The restore was cancelled.');
+      const file = files[next++]!;
+      const dest = destination(file);
+      await ensureDir(path.dirname(dest));
+      await restoreFile(repo, file, dest, (n) => {
+        progress.bytesDone += n;
+        options.onProgress?.({ ...progress });
+      });
+      progress.filesDone++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(filesInParallel, files.length) }, lane));
+
+  for (const link of links) {
+    const dest = destination(link);
+    await ensureDir(path.dirname(dest));
+    if (options.overwrite) await fs.rm(dest, { force: true });
+    await fs.symlink(link.target, dest);
+  }
+  // Folder times last: writing their children changed them.
+  for (const dir of [...dirs].reverse()) {
+    const dest = destination(dir);
+    await fs.chmod(dest, dir.mode & 0o7777 || 0o755);
+    await fs.utimes(dest, new Date(dir.mtimeMs), new Date(dir.mtimeMs));
+  }
+  options.onProgress?.({ ...progress });
+  return { files: files.length, dirs: dirs.length, symlinks: links.length, bytes: progress.bytesDone, durationMs: Date.now() - started, target: realRoot };
+}
+
+function selectEntries(tree: Tree, treeId: string, only: string | undefined): TreeEntry[] {
+  if (only === undefined || only === '' || only === '.') return tree.entries;
+  const wanted = only.replace(/^\.?\/+/, '').replace(/\/+$/, '');
+  const selected = tree.entries.filter((e) => e.path === wanted || e.path.startsWith(`${wanted}/`));
+  if (selected.length === 0) {
+    throw new CairnError('NOT_FOUND', `"${only}" is not in tree ${treeId}.`, { hint: 'Paths are relative to what was snapshotted, e.g. "models/config.json".' });
+  }
+  return selected;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function restoreFile(repo: Repository, file: FileEntry, dest: string, onBytes: (n: number) => void): Promise<void> {
+  const temp = path.join(path.dirname(dest), `.${path.basename(dest)}.cairn-${crypto.randomBytes(6).toString('hex')}`);
+  const handle = await fs.open(temp, 'wx', 0o600);
+  const hash = crypto.createHash('sha256');
+  let written = 0;
+  try {
+    const fetches: Array<Promise<Buffer>> = [];
+    const fetch = (i: number) => readChunk(repo, file.chunks[i]!, file.path);
+    for (let i = 0; i < Math.min(readAhead, file.chunks.length); i++) fetches.push(fetch(i));
+    for (let i = 0; i < file.chunks.length; i++) {
+      const plain = await fetches[i]!;
+      if (i + readAhead < file.chunks.length) fetches.push(fetch(i + readAhead));
+      fetches[i] = Promise.resolve(Buffer.alloc(0)); // let the chunk be collected
+      hash.update(plain);
+      let offset = 0;
+      while (offset < plain.length) {
+        const { bytesWritten } = await handle.write(plain, offset, plain.length - offset, written + offset);
+        offset += bytesWritten;
+      }
+      written += plain.length;
+      onBytes(plain.length);
+    }
+    await handle.close();
+    const digest = hash.digest('hex');
+    if (written !== file.size || digest !== file.sha256) {
+      throw new CorruptRepositoryError(`The stored content of ${file.path}`, `it restores to ${written} bytes with SHA-256 ${digest}, expected ${file.size} bytes with ${file.sha256}`);
+    }
+    await fs.chmod(temp, file.mode & 0o7777 || 0o644);
+    await fs.utimes(temp, new Date(file.mtimeMs), new Date(file.mtimeMs));
+    await fs.rename(temp, dest);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await fs.rm(temp, { force: true });
+    throw err;
+  }
+}
+
+async function readChunk(repo: Repository, id: string, filePath: string): Promise<Buffer> {
+  const location = repo.locate(id);
+  if (!location) throw new CorruptRepositoryError(`The stored content of ${filePath}`, `its chunk ${id} is not in the index`);
+  const stored = await repo.backend.get(packKey(location.packId), { offset: location.offset, length: location.storedLength });
+  return repo.decodeBlob(id, location, stored, false);
+}

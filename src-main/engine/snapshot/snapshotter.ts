@@ -1,0 +1,167 @@
+import { CairnError } from '../../../src-shared/errors';
+import type { Repository } from '../repo/repository';
+import { encodeTree, treeDigest, type Tree, type TreeEntry } from '../repo/tree';
+import { FileChangedError, type IngestPool } from '../workers';
+import { FileKeptChangingError } from './errors';
+import { walkSource, type WalkedFile } from './walk';
+
+export interface SnapshotProgress {
+  phase: 'scanning' | 'reading' | 'committing';
+  filesTotal: number;
+  filesDone: number;
+  bytesTotal: number;
+  bytesDone: number;
+  bytesNew: number;
+}
+
+export interface SnapshotOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: SnapshotProgress) => void;
+  /** Attempts for a file that changes while it is read. */
+  attempts?: number;
+}
+
+export interface SnapshotResult {
+  treeId: string;
+  /** What people compare: SHA-256 of the file, or of the sha256sum-style listing of a folder. */
+  digest: string;
+  root: 'file' | 'dir';
+  files: number;
+  dirs: number;
+  symlinks: number;
+  /** Bytes of file content read. */
+  bytesRead: number;
+  /** Bytes added to the repository (after dedupe, compression and encryption). */
+  bytesNew: number;
+  blobsNew: number;
+  durationMs: number;
+}
+
+/** Files read at once: enough for the workers to batch small files, bounded for memory. */
+const filesInFlight = 32;
+
+/**
+ * Ingests a file or folder into the repository and returns the id of its tree. Chunking,
+ * hashing, compression and encryption run in the worker pool; this side dedupes against the
+ * index and appends new blobs to packs. Nothing is reported until packs, the tree and the
+ * index segment are durable.
+ */
+export async function snapshot(repo: Repository, pool: IngestPool, source: string, options: SnapshotOptions = {}): Promise<SnapshotResult> {
+  const started = Date.now();
+  const walked = await walkSource(source);
+  const files = walked.entries.filter((e): e is WalkedFile => e.type === 'file');
+  const progress: SnapshotProgress = {
+    phase: 'reading',
+    filesTotal: files.length,
+    filesDone: 0,
+    bytesTotal: files.reduce((sum, f) => sum + f.size, 0),
+    bytesDone: 0,
+    bytesNew: 0,
+  };
+  let blobsNew = 0;
+  let lastReport = 0;
+  const report = (force = false) => {
+    const now = Date.now();
+    if (!options.onProgress || (!force && now - lastReport < 200)) return;
+    lastReport = now;
+    options.onProgress({ ...progress });
+  };
+
+  const fileEntries = new Map<string, TreeEntry>();
+  const ingestOne = async (file: WalkedFile) => {
+    const attempts = options.attempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      let bytesThisAttempt = 0;
+      try {
+        const result = await pool.ingestFile(file.absolute, {
+          signal: options.signal,
+          isKnown: (id) => repo.has(id),
+          onChunk: async (chunk) => {
+            bytesThisAttempt += chunk.plainLength;
+            progress.bytesDone += chunk.plainLength;
+            if (chunk.stored) {
+              const stored = Buffer.from(chunk.stored);
+              if (await repo.addStoredBlob(chunk.id, 'chunk', stored, chunk.plainLength, chunk.compressed)) {
+                blobsNew++;
+                progress.bytesNew += stored.length;
+              }
+            }
+            report();
+          },
+        });
+        fileEntries.set(file.path, {
+          type: 'file',
+          path: file.path,
+          size: result.size,
+          mode: file.mode,
+          mtimeMs: result.mtimeMs,
+          sha256: result.sha256,
+          chunks: result.chunks.map((c) => c.id),
+        });
+        progress.filesDone++;
+        report();
+        return;
+      } catch (err) {
+        progress.bytesDone -= bytesThisAttempt;
+        if (err instanceof FileChangedError) {
+          if (attempt >= attempts) throw new FileKeptChangingError(file.absolute, attempt);
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+          continue;
+        }
+        throw err;
+      }
+    }
+  };
+
+  try {
+    await runBounded(files, filesInFlight, ingestOne, options.signal);
+    progress.phase = 'committing';
+    report(true);
+    const entries: TreeEntry[] = walked.entries.map((e) => {
+      if (e.type === 'file') return fileEntries.get(e.path)!;
+      if (e.type === 'dir') return { type: 'dir', path: e.path, mode: e.mode, mtimeMs: e.mtimeMs };
+      return { type: 'symlink', path: e.path, target: e.target, mtimeMs: e.mtimeMs };
+    });
+    const tree: Tree = { format: 'cairn-tree', version: 1, root: walked.root, entries };
+    const stored = await repo.addBlob('tree', encodeTree(tree));
+    if (stored.added) {
+      blobsNew++;
+      progress.bytesNew += stored.storedLength;
+    }
+    await repo.flush();
+    return {
+      treeId: stored.id,
+      digest: treeDigest(tree),
+      root: walked.root,
+      files: files.length,
+      dirs: walked.entries.filter((e) => e.type === 'dir').length,
+      symlinks: walked.entries.filter((e) => e.type === 'symlink').length,
+      bytesRead: progress.bytesDone,
+      bytesNew: progress.bytesNew,
+      blobsNew,
+      durationMs: Date.now() - started,
+    };
+  } catch (err) {
+    await repo.abandonWrites();
+    throw err;
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` at once; the first failure stops the rest. */
+async function runBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  let failure: unknown = null;
+  const lane = async () => {
+    while (failure === null && next < items.length) {
+      if (signal?.aborted) throw new CairnError('CANCELLED', 'The snapshot was cancelled.');
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure !== null) throw failure;
+}

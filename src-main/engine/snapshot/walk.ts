@@ -1,0 +1,113 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { SourceLoopError, SourceNotFoundError, SourceUnreadableError, UnsupportedFileTypeError } from './errors';
+
+export interface WalkedFile {
+  type: 'file';
+  /** Path relative to the snapshot root, `/`-separated. */
+  path: string;
+  absolute: string;
+  size: number;
+  mode: number;
+  mtimeMs: number;
+}
+
+export interface WalkedDir {
+  type: 'dir';
+  path: string;
+  mode: number;
+  mtimeMs: number;
+}
+
+export interface WalkedSymlink {
+  type: 'symlink';
+  path: string;
+  target: string;
+  mtimeMs: number;
+}
+
+export type WalkedEntry = WalkedFile | WalkedDir | WalkedSymlink;
+
+export interface WalkResult {
+  root: 'file' | 'dir';
+  entries: WalkedEntry[];
+}
+
+/**
+ * Lists what a snapshot of `source` contains. Symlinks are recorded as links and never
+ * followed (so a link loop inside a folder is just a link); sockets, FIFOs and devices are
+ * refused. Entries come out sorted by path.
+ */
+export async function walkSource(source: string): Promise<WalkResult> {
+  const absolute = path.resolve(source);
+  const rootStat = await statRoot(absolute);
+  if (rootStat.isFile()) {
+    return {
+      root: 'file',
+      entries: [{ type: 'file', path: path.basename(absolute), absolute, size: rootStat.size, mode: rootStat.mode & 0o7777, mtimeMs: rootStat.mtimeMs }],
+    };
+  }
+  if (!rootStat.isDirectory()) throw new UnsupportedFileTypeError(absolute, kindOf(rootStat));
+
+  const entries: WalkedEntry[] = [];
+  const stack: string[] = [''];
+  while (stack.length > 0) {
+    const relativeDir = stack.pop()!;
+    const dir = relativeDir === '' ? absolute : path.join(absolute, relativeDir);
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch (err) {
+      throw mapError(err, dir);
+    }
+    names.sort();
+    const subdirs: string[] = [];
+    for (const name of names) {
+      const relative = relativeDir === '' ? name : `${relativeDir}/${name}`;
+      const full = path.join(dir, name);
+      let stat;
+      try {
+        stat = await fs.lstat(full);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // deleted while we walked
+        throw mapError(err, full);
+      }
+      if (stat.isSymbolicLink()) {
+        entries.push({ type: 'symlink', path: relative, target: await fs.readlink(full), mtimeMs: stat.mtimeMs });
+      } else if (stat.isFile()) {
+        entries.push({ type: 'file', path: relative, absolute: full, size: stat.size, mode: stat.mode & 0o7777, mtimeMs: stat.mtimeMs });
+      } else if (stat.isDirectory()) {
+        entries.push({ type: 'dir', path: relative, mode: stat.mode & 0o7777, mtimeMs: stat.mtimeMs });
+        subdirs.push(relative);
+      } else {
+        throw new UnsupportedFileTypeError(full, kindOf(stat));
+      }
+    }
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
+  }
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { root: 'dir', entries };
+}
+
+async function statRoot(absolute: string) {
+  try {
+    return await fs.stat(absolute);
+  } catch (err) {
+    throw mapError(err, absolute);
+  }
+}
+
+function mapError(err: unknown, where: string): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new SourceNotFoundError(where);
+  if (code === 'ELOOP') return new SourceLoopError(where);
+  if (code === 'EACCES' || code === 'EPERM') return new SourceUnreadableError(where, 'permission denied');
+  return err as Error;
+}
+
+function kindOf(stat: { isSocket(): boolean; isFIFO(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean }): string {
+  if (stat.isSocket()) return 'socket';
+  if (stat.isFIFO()) return 'named pipe';
+  if (stat.isBlockDevice() || stat.isCharacterDevice()) return 'device';
+  return 'special file';
+}

@@ -1,0 +1,36 @@
+import { Engine, type EngineOptions } from '../engine/engine';
+import { startLocalEndpoint, type LocalEndpoint } from './local-socket';
+
+export interface OwningEngine {
+  engine: Engine;
+  endpoint: LocalEndpoint;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the engine that owns a repository on this machine (the desktop app, `cairn serve`,
+ * `cairn watch run`): takes the repository lock, opens the repository, and serves the contract
+ * on the local socket so CLI commands run through it instead of opening a second writer.
+ * When another live engine owns the repository, this throws `RepositoryLockedError`.
+ */
+export async function startOwningEngine(options: EngineOptions & { purpose: string }): Promise<OwningEngine> {
+  const { purpose, ...engineOptions } = options;
+  const engine = new Engine({ ...engineOptions, lock: { purpose } });
+  await engine.start();
+  let endpoint: LocalEndpoint;
+  try {
+    endpoint = await startLocalEndpoint(engine, engine.vault.localDir);
+    await engine.lock!.advertise(endpoint.socketPath);
+  } catch (err) {
+    await engine.stop();
+    throw err;
+  }
+  return {
+    engine,
+    endpoint,
+    async stop() {
+      await endpoint.close();
+      await engine.stop();
+    },
+  };
+}
