@@ -15,6 +15,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           // The same engine under plain Node: the `cairn` CLI and `cairn serve`.
           cli: resolve(__dirname, 'src-main/cli/main.ts'),
+          // worker_threads entry for chunking, hashing, compression and encryption.
+          'ingest-worker': resolve(__dirname, 'src-main/engine/workers/ingest-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -11,6 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDir, defaultDatasetDir } from './dataset';
@@ -19,6 +20,7 @@ import { generateDataset, writeIncompressibleFile } from './lib/dataset-generate
 import { parseScale, scales, type ScaleName } from './lib/dataset-scales';
 import { listFiles } from './lib/file-walk';
 import { machineInfo, sourceRevision } from './lib/machine-info';
+import { runMeasured } from './lib/measured-command';
 import { MetricTable, type MetricSpec, type Target } from './lib/metric-table';
 import { readIntoPageCache } from './lib/page-cache';
 import { renderRepositorySection, summaryTable } from './lib/repository-report';
@@ -175,6 +177,9 @@ async function main(): Promise<number> {
 
   const warmed = await readIntoPageCache(datasetDir);
   log(`page cache: read all ${(warmed / 1e6).toFixed(0)} MB of the dataset once, untimed, so both tools read it from memory`);
+  for (const tool of tools) await runMeasured(tool.warmUpArgv, { cwd: projectRoot, env: tool.env, timeoutMs: 60_000 }); // cold start off the clock
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  log(`load average: ${loadAtStart.toFixed(2)} (other work on this machine makes the timings noisy)`);
   const data = await datasetFacts(datasetDir);
 
   const table = new MetricTable();
@@ -203,6 +208,7 @@ async function main(): Promise<number> {
     runs: options.runs,
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     machine: machineInfo(),
+    loadAtStart,
     revision: sourceRevision(projectRoot),
     cairnEntry,
     dataset:

@@ -6,12 +6,14 @@
  * Each area keeps its commands in `contract/<area>.ts`; this module joins them.
  */
 import type { z } from 'zod';
+import { desktopCommands } from './contract/desktop';
 import { engineCommands, engineEvents } from './contract/engine';
 import { repositoryCommands, repositoryEvents } from './contract/repository';
 
 export const commands = {
   ...engineCommands,
   ...repositoryCommands,
+  ...desktopCommands,
 } as const;
 
 export const events = {

@@ -14,6 +14,8 @@ export interface BackupTool {
   initArgv(repo: string): string[];
   snapshotArgv(repo: string, source: string): string[];
   restoreArgv(repo: string, snapshotRef: string, target: string): string[];
+  /** A quick command run once, untimed, so the tool's own files are in the page cache too. */
+  readonly warmUpArgv: readonly string[];
   /** What restoreArgv needs to find the snapshot just taken, read from the snapshot's output. */
   snapshotRef(result: MeasuredCommand): string;
   /** The command lines as documentation, with placeholders. */
@@ -29,6 +31,7 @@ export function cairnTool(projectRoot: string): BackupTool {
   return {
     name: 'cairn',
     env: { ...process.env, CAIRN_PASSWORD: benchPassphrase },
+    warmUpArgv: [process.execPath, cli, '--version'],
     initArgv: (repo) => cairn(repo, 'init', '--encrypt'),
     snapshotArgv: (repo, source) => cairn(repo, 'snapshot', source, '--json'),
     restoreArgv: (repo, tree, target) => cairn(repo, 'restore', tree, '--to', target, '--json'),
@@ -74,6 +77,7 @@ export function resticTool(cacheDir: string): BackupTool {
   return {
     name: 'restic',
     env: { ...process.env, RESTIC_PASSWORD: benchPassphrase, RESTIC_CACHE_DIR: cacheDir },
+    warmUpArgv: ['restic', 'version'],
     initArgv: (repo) => ['restic', '-r', repo, 'init'],
     snapshotArgv: (repo, source) => ['restic', '-r', repo, 'backup', source],
     restoreArgv: (repo, ref, target) => ['restic', '-r', repo, 'restore', ref, '--target', target],

@@ -79,7 +79,9 @@ export async function runMeasured(argv: readonly string[], options: MeasureOptio
         ? undefined
         : setTimeout(() => {
             timedOut = true;
-            if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+            try {
+              if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+            } catch {} // already gone
           }, options.timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);

@@ -23,13 +23,19 @@ export interface MetricSpec {
   readonly target?: Target;
 }
 
+export interface MetricError {
+  readonly tool: ToolName;
+  readonly run: number;
+  readonly message: string;
+}
+
 export interface MetricRow {
   readonly spec: MetricSpec;
   readonly summaries: Record<ToolName, Summary | null>;
   readonly ratio: number | null;
   /** true/false when there is a target and a value to judge; null otherwise. */
   readonly met: boolean | null;
-  readonly errors: string[];
+  readonly errors: MetricError[];
 }
 
 export const tools: readonly ToolName[] = ['cairn', 'restic'];
@@ -37,7 +43,7 @@ export const tools: readonly ToolName[] = ['cairn', 'restic'];
 export class MetricTable {
   readonly #specs: MetricSpec[] = [];
   readonly #values = new Map<string, Record<ToolName, Map<number, number>>>();
-  readonly #errors = new Map<string, string[]>();
+  readonly #errors = new Map<string, MetricError[]>();
 
   define(spec: MetricSpec): MetricSpec {
     if (this.#values.has(spec.id)) throw new Error(`metric ${spec.id} defined twice`);
@@ -60,7 +66,7 @@ export class MetricTable {
   }
 
   fail(spec: MetricSpec, tool: ToolName, run: number, message: string): void {
-    this.#of(spec).errors.push(`${tool}, run ${run}: ${message}`);
+    this.#of(spec).errors.push({ tool, run, message });
   }
 
   get errorCount(): number {
@@ -79,7 +85,7 @@ export class MetricTable {
     });
   }
 
-  #of(spec: MetricSpec): { values: Record<ToolName, Map<number, number>>; errors: string[] } {
+  #of(spec: MetricSpec): { values: Record<ToolName, Map<number, number>>; errors: MetricError[] } {
     const values = this.#values.get(spec.id);
     const errors = this.#errors.get(spec.id);
     if (!values || !errors) throw new Error(`metric ${spec.id} was not defined`);

@@ -10,6 +10,8 @@ export interface ReportContext {
   readonly runs: number;
   readonly date: string;
   readonly machine: MachineInfo;
+  /** 1-minute load average when the timings began: other work on the machine skews them. */
+  readonly loadAtStart: number;
   readonly revision: string;
   readonly cairnEntry: string;
   readonly dataset: string;
@@ -50,16 +52,26 @@ function spreadTable(rows: readonly MetricRow[]): string {
   return lines.join('\n');
 }
 
+/**
+ * One line per distinct failure: the same error across runs and across the metrics it
+ * blocked is listed once, with its runs and metrics.
+ */
 function errorList(rows: readonly MetricRow[]): string {
-  const lines: string[] = [];
+  const groups = new Map<string, { tool: string; message: string; runs: Set<number>; metrics: Set<string> }>();
   for (const { spec, errors } of rows) {
-    for (const error of errors) {
-      // One line per error, short: the full output is in bench/.work/repository/results.json.
-      const oneLine = error.replace(/\s+/g, ' ').slice(0, 300);
-      lines.push(`- ${spec.label}: ${oneLine}`);
+    for (const { tool, run, message } of errors) {
+      const oneLine = message.replace(/\s+/g, ' ').replace(/run\d+/g, 'runN').slice(0, 300);
+      const key = `${tool}\0${oneLine}`;
+      const group = groups.get(key) ?? { tool, message: oneLine, runs: new Set(), metrics: new Set() };
+      group.runs.add(run);
+      group.metrics.add(spec.label);
+      groups.set(key, group);
     }
   }
-  return lines.length === 0 ? 'None.' : lines.join('\n');
+  if (groups.size === 0) return 'None.';
+  return [...groups.values()]
+    .map(({ tool, message, runs, metrics }) => `- ${tool}, run ${[...runs].sort((a, b) => a - b).join(', ')}: ${message} (blocks: ${[...metrics].join('; ')})`)
+    .join('\n');
 }
 
 export function renderRepositorySection(rows: readonly MetricRow[], context: ReportContext): string {
@@ -67,13 +79,13 @@ export function renderRepositorySection(rows: readonly MetricRow[], context: Rep
   return `## Repository: Cairn vs restic
 
 Scale **${context.scale}** (seed ${context.seed}), **${context.runs} run(s)** per timing, ${context.date}; the whole run took ${Math.round(context.durationSeconds / 60)} min.
-Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB memory, ${machine.os}, Node ${machine.node}, ${machine.restic}.
+Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB memory, ${machine.os}, Node ${machine.node}, ${machine.restic}; load average ${context.loadAtStart.toFixed(2)} when timing began.
 Cairn: ${context.cairnEntry}, source ${context.revision}.
 Dataset: ${context.dataset}. Memory test files: ${context.memoryFiles}.
 
 How it was measured:
 - Both tools encrypted, repositories in fresh folders under bench/.work/ on the same disk as the data.
-- Before any timing, every file of the dataset was read once (untimed), so both tools read from the page cache equally.
+- Before any timing, every file of the dataset was read once (untimed), so both tools read from the page cache equally; each tool also ran once untimed (\`restic version\`, \`cairn --version\`) so its own start-up is warm too.
 - Each timing ran ${context.runs} time(s), alternating cairn, restic, cairn, restic, …; the ratio is the median of the per-run cairn/restic ratios.
 - Wall time and peak memory come from \`/usr/bin/time -v\` around each command ("Elapsed (wall clock) time", 10 ms resolution; "Maximum resident set size", the largest single process). MB = 10^6 bytes.
 - Bytes added = sum of file sizes in the repository folder after minus before, the same walk for both tools (local caches outside the repository are not counted).

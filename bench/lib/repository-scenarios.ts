@@ -40,10 +40,17 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The command as a person would type it: program name only, paths relative to the project. */
+function displayCommand(context: ScenarioContext, argv: readonly string[]): string {
+  const [program = '', ...args] = argv;
+  const shown = args.map((arg) => (arg.startsWith(`${context.projectRoot}${path.sep}`) ? path.relative(context.projectRoot, arg) : arg));
+  return [path.basename(program), ...shown].join(' ');
+}
+
 /** Runs a measured command and throws its error when it did not succeed. */
 async function measureOk(context: ScenarioContext, tool: BackupTool, argv: string[]): Promise<MeasuredCommand> {
   const result = await runMeasured(argv, { cwd: context.projectRoot, env: tool.env, timeoutMs: context.timeoutMs });
-  if (!result.ok) throw new Error(`\`${[path.basename(argv[0] ?? ''), ...argv.slice(1)].join(' ')}\` failed: ${result.error}`);
+  if (!result.ok) throw new Error(`\`${displayCommand(context, argv)}\` failed: ${result.error}`);
   return result;
 }
 

@@ -18,6 +18,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     webviewTag: false,
     navigateOnDragDrop: false,
     spellcheck: false,
+    // Middle-click (auxclick) can open links outside the window-open handler's view.
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 
@@ -25,6 +27,10 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
 export const appScheme = 'app';
 export const appOrigin = `${appScheme}://cairn`;
 
+/**
+ * The policy for every page the app shows: its own scripts and styles only, no remote code, no
+ * network but its own origin (the engine is reached over IPC, not fetch), no plugins or frames.
+ */
 export const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self'",
@@ -68,4 +74,46 @@ export function isSafeExternalUrl(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The dev server (electron-vite's `ELECTRON_RENDERER_URL`) is honoured only in an unpackaged
+ * run and only on loopback http: a packaged app must never load its UI from a URL that an
+ * environment variable names, or anyone who can set one could hand a remote page the bridge.
+ */
+export function devServerUrlFrom(env: NodeJS.ProcessEnv, isPackaged: boolean): string | undefined {
+  const value = env.ELECTRON_RENDERER_URL;
+  if (isPackaged || !value) return undefined;
+  try {
+    const url = new URL(value);
+    const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+    return url.protocol === 'http:' && loopback ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The dev server's pages need what Vite's hot reload uses (an inline React Refresh preamble and
+ * a WebSocket back to the dev server); only in development, never in a packaged app.
+ */
+export function developmentContentSecurityPolicy(devServerOrigin: string): string {
+  const socket = devServerOrigin.replace(/^http/, 'ws');
+  return contentSecurityPolicy
+    .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+    .replace("connect-src 'self'", `connect-src 'self' ${socket}`);
+}
+
+/**
+ * A response's headers with our policy as the only Content-Security-Policy (any the response
+ * carried, in whatever letter case, is dropped so it cannot loosen or confuse ours).
+ */
+export function withContentSecurityPolicy(headers: Record<string, string[] | string> | undefined, policy: string): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (name.toLowerCase() === 'content-security-policy') continue;
+    result[name] = Array.isArray(value) ? value : [value];
+  }
+  result['Content-Security-Policy'] = [policy];
+  return result;
 }

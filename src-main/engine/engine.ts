@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { CommandName } from '../../src-shared/contract';
 import { CairnError } from '../../src-shared/errors';
+import { desktopHandlers } from './api/desktop-handlers';
 import { dispatch } from './api/dispatch';
 import { repositoryHandlers } from './api/repository-handlers';
 import type { AreaHandlers, CallContext, Handlers } from './api/handlers';
@@ -56,6 +57,7 @@ export class Engine {
     this.handlers = {
       ...this.engineHandlers(),
       ...repositoryHandlers(this.vault, this.events),
+      ...desktopHandlers(),
     } satisfies Handlers;
   }
 

@@ -46,12 +46,30 @@ export function registerServe(program: Command, context: () => CliContext): void
       ctx.out.result({ url: server.openUrl, port: server.port, repositoryPath: engine.repositoryPath }, () =>
         [`Cairn is serving ${engine.repositoryPath}`, `Open ${server.openUrl}`, 'Press Ctrl+C to stop.'].join('\n'),
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+      await untilStopSignal(async () => {
+        await server.close();
+        await owner.stop();
       });
-      await server.close();
-      await owner.stop();
     });
+}
+
+const stopSignals = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Waits for Ctrl+C or SIGTERM, then runs `shutdown` to the end. Further signals while it runs
+ * are ignored: Ctrl+C reaches both `npm start` and this process, and `npm start` forwards it
+ * too, so the same stop usually arrives twice, and the second must not cut the shutdown short
+ * (the repository lock would be left behind).
+ */
+async function untilStopSignal(shutdown: () => Promise<void>): Promise<void> {
+  let stopRequested: () => void = () => {};
+  const requested = new Promise<void>((resolve) => (stopRequested = resolve));
+  const onSignal = () => stopRequested();
+  for (const signal of stopSignals) process.on(signal, onSignal);
+  try {
+    await requested;
+    await shutdown();
+  } finally {
+    for (const signal of stopSignals) process.off(signal, onSignal);
+  }
 }

@@ -8,6 +8,22 @@ export const tagLength = 16;
 export const sealOverhead = nonceLength + tagLength;
 
 /**
+ * Random bytes for nonces, drawn from the CSPRNG a few KiB at a time: one randomFillSync per
+ * nonce costs more than sealing a small file.
+ */
+const randomPool = Buffer.alloc(4096);
+let randomUsed = randomPool.length;
+
+function nextNonce(into: Buffer): void {
+  if (randomUsed + nonceLength > randomPool.length) {
+    randomFillSync(randomPool);
+    randomUsed = 0;
+  }
+  randomPool.copy(into, 0, randomUsed, randomUsed + nonceLength);
+  randomUsed += nonceLength;
+}
+
+/**
  * AES-256-GCM with a fresh random 96-bit nonce: `nonce || ciphertext || tag`. Random nonces
  * are safe for far more messages under one key than a repository will ever seal (2^32).
  * `aad` is authenticated but not stored; pass the same bytes to open().
@@ -15,7 +31,8 @@ export const sealOverhead = nonceLength + tagLength;
 export function seal(key: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Buffer {
   requireKeyLength('encryption key', key, 32);
   const sealed = Buffer.allocUnsafe(sealOverhead + plaintext.length);
-  const nonce = randomFillSync(sealed, 0, nonceLength).subarray(0, nonceLength);
+  const nonce = sealed.subarray(0, nonceLength);
+  nextNonce(nonce);
   const cipher = createCipheriv(algorithm, key, nonce, { authTagLength: tagLength });
   if (aad) cipher.setAAD(aad);
   let at = nonceLength;

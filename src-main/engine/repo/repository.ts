@@ -13,6 +13,13 @@ import { BlobNotFoundError, CorruptRepositoryError, PassphraseRequiredError, Rep
 import { decodeIndexSegment, encodeIndexSegment, indexKey, parseIndexKey, type IndexEntries } from './index-format';
 import { PackWriter, type WrittenPack } from './pack-writer';
 
+/**
+ * Blobs are sealed without associated data (the ingest workers seal them so): integrity against
+ * swapped blobs comes from checking each blob's plaintext against its id, and each restored
+ * file against its SHA-256.
+ */
+const blobAad = Buffer.alloc(0);
+
 export interface InitOptions {
   /** Encrypt with a master key wrapped by this passphrase; null for an unencrypted repository. */
   passphrase: string | null;
@@ -190,7 +197,7 @@ export class Repository {
    */
   decodeBlob(id: string, location: Omit<BlobLocation, 'packId'> & { packId?: string }, stored: Buffer, verifyId = true): Buffer {
     const where = location.packId ? ` in pack ${location.packId}` : '';
-    const opened = this.cipher ? this.cipher.open(stored, Buffer.from(id, 'hex'), `blob ${id}${where}`) : stored;
+    const opened = this.cipher ? this.cipher.open(stored, blobAad, `blob ${id}${where}`) : stored;
     const plain = location.compressed ? Buffer.from(decompressBlob(opened, location.plainLength)) : opened;
     if (plain.length !== location.plainLength) {
       throw new CorruptRepositoryError(`Blob ${id}${where}`, `it has ${plain.length} bytes instead of ${location.plainLength}`);
@@ -244,7 +251,7 @@ export class Repository {
   encodeBlob(id: string, plain: Buffer): { bytes: Buffer; compressed: boolean } {
     const compressedBytes = this.config.compression === 'zstd' ? compressBlob(plain) : null;
     const body = compressedBytes ? Buffer.from(compressedBytes.buffer, compressedBytes.byteOffset, compressedBytes.byteLength) : plain;
-    return { bytes: this.cipher ? this.cipher.seal(body, Buffer.from(id, 'hex')) : body, compressed: compressedBytes !== null };
+    return { bytes: this.cipher ? this.cipher.seal(body, blobAad) : body, compressed: compressedBytes !== null };
   }
 
   /**

@@ -1,7 +1,8 @@
 import { CairnError } from '../../../src-shared/errors';
 import type { Repository } from '../repo/repository';
 import { encodeTree, treeDigest, type Tree, type TreeEntry } from '../repo/tree';
-import { FileChangedError, type IngestPool } from '../workers';
+import { FileChangedError } from '../workers/ingest-errors';
+import type { IngestPool } from '../workers/ingest-pool';
 import { FileKeptChangingError } from './errors';
 import { walkSource, type WalkedFile } from './walk';
 
@@ -75,20 +76,21 @@ export async function snapshot(repo: Repository, pool: IngestPool, source: strin
       try {
         const result = await pool.ingestFile(file.absolute, {
           signal: options.signal,
+          sizeHint: file.size,
+          // Chunks the repository has skip compression and sealing in the worker.
           isKnown: (id) => repo.has(id),
           onChunk: async (chunk) => {
+            if (await repo.addStoredBlob(chunk.id, 'chunk', chunk.stored, chunk.plainLength, chunk.compressed)) {
+              blobsNew++;
+              progress.bytesNew += chunk.stored.length;
+            }
             bytesThisAttempt += chunk.plainLength;
             progress.bytesDone += chunk.plainLength;
-            if (chunk.stored) {
-              const stored = Buffer.from(chunk.stored);
-              if (await repo.addStoredBlob(chunk.id, 'chunk', stored, chunk.plainLength, chunk.compressed)) {
-                blobsNew++;
-                progress.bytesNew += stored.length;
-              }
-            }
             report();
           },
         });
+        // Known chunks never reach onChunk: count the whole file as read.
+        progress.bytesDone += result.size - bytesThisAttempt;
         fileEntries.set(file.path, {
           type: 'file',
           path: file.path,
@@ -103,6 +105,7 @@ export async function snapshot(repo: Repository, pool: IngestPool, source: strin
         return;
       } catch (err) {
         progress.bytesDone -= bytesThisAttempt;
+        bytesThisAttempt = 0;
         if (err instanceof FileChangedError) {
           if (attempt >= attempts) throw new FileKeptChangingError(file.absolute, attempt);
           await new Promise((resolve) => setTimeout(resolve, 100 * attempt));

@@ -7,7 +7,7 @@ import { RepositoryNotFoundError } from '../repo/errors';
 import { Repository, type RepositoryStats } from '../repo/repository';
 import { restoreTree, type RestoreOptions, type RestoreResult } from '../restore/restorer';
 import { snapshot, type SnapshotOptions, type SnapshotResult } from '../snapshot/snapshotter';
-import { IngestPool } from '../workers';
+import { IngestPool } from '../workers/ingest-pool';
 
 export interface VaultOptions {
   /** Folder of the embedded repository. */

@@ -25,7 +25,7 @@ const failure = (stdout: string) =>
 describe('cairn status', () => {
   it('prints the status as JSON with --json', async () => {
     const result = await runCli(['status', '--json', '--repo', repo]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const status = commands['engine.status'].output.strict().parse(parseJsonOutput(result.stdout));
     expect(status.version).toBe(packageJson.version);
     expect(status.repositoryPath).toBe(repo);
@@ -34,20 +34,20 @@ describe('cairn status', () => {
 
   it('takes the repository from CAIRN_REPO when --repo is not given', async () => {
     const result = await runCli(['status', '--json'], { env: { CAIRN_REPO: repo } });
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(parseJsonOutput(result.stdout)).toMatchObject({ repositoryPath: repo });
   });
 
   it('prints a human summary without --json', async () => {
     const result = await runCli(['status', '--repo', repo]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Cairn ${packageJson.version}`);
     expect(result.stdout).toContain(`repository  ${repo}`);
   });
 
   it('prints the version with --version', async () => {
     const result = await runCli(['--version']);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe(packageJson.version);
   });
 });
@@ -55,20 +55,20 @@ describe('cairn status', () => {
 describe('usage errors exit with 2', () => {
   it('refuses an unknown command', async () => {
     const result = await runCli(['frobnicate']);
-    expect(result.code).toBe(2);
+    expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain("unknown command 'frobnicate'");
     expect(result.stdout).toBe('');
   });
 
   it('refuses an unknown option', async () => {
     const result = await runCli(['status', '--frobnicate']);
-    expect(result.code).toBe(2);
+    expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain("unknown option '--frobnicate'");
   });
 
   it('refuses a port that is not a port', async () => {
     const result = await runCli(['serve', '--port', 'eighty', '--renderer-dir', rendererDir, '--repo', repo]);
-    expect(result.code).toBe(2);
+    expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain('--port must be a whole number from 0 to 65535, not "eighty"');
   });
 });
@@ -118,16 +118,15 @@ describe('failing commands exit with 1 and say what to do', () => {
   it('reports a missing user interface folder', async () => {
     const missing = dir.join('no-such-ui');
     const result = await runCli(['serve', '--repo', repo, '--renderer-dir', missing]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('The built user interface was not found');
-    expect(result.stderr).toContain(missing);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain(`The built user interface was not found in ${missing} (given by --renderer-dir`);
     expect(result.stderr).toContain('npm run build');
     expect(result.stdout).toBe('');
   });
 
   it('reports the failure as JSON on stdout with --json', async () => {
     const result = await runCli(['serve', '--json', '--repo', repo, '--renderer-dir', dir.join('no-such-ui')]);
-    expect(result.code).toBe(1);
+    expect(result.code, result.stderr).toBe(1);
     const body = failure(result.stdout);
     expect(body.ok).toBe(false);
     expect(wireErrorSchema.parse(body.error)).toMatchObject({ code: 'NOT_FOUND' });
@@ -135,7 +134,7 @@ describe('failing commands exit with 1 and say what to do', () => {
 
   it('refuses a non-loopback host without --allow-remote', async () => {
     const result = await runCli(['serve', '--host', '0.0.0.0', '--repo', repo, '--renderer-dir', rendererDir]);
-    expect(result.code).toBe(1);
+    expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toContain('Refusing to listen on 0.0.0.0');
     expect(result.stderr).toContain('--allow-remote');
   });
@@ -146,7 +145,7 @@ describe('failing commands exit with 1 and say what to do', () => {
     const port = (blocker.address() as net.AddressInfo).port;
     try {
       const result = await runCli(['serve', '--port', String(port), '--repo', repo, '--renderer-dir', rendererDir]);
-      expect(result.code).toBe(1);
+      expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use.`);
       expect(result.stderr).not.toContain('bug in Cairn');
     } finally {

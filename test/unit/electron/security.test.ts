@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { appOrigin, contentSecurityPolicy, isSafeExternalUrl, isTrustedSenderUrl } from '../../../src-main/electron/security';
+import {
+  appOrigin,
+  contentSecurityPolicy,
+  developmentContentSecurityPolicy,
+  devServerUrlFrom,
+  isSafeExternalUrl,
+  isTrustedSenderUrl,
+  secureWebPreferences,
+  withContentSecurityPolicy,
+} from '../../../src-main/electron/security';
 
 describe('isTrustedSenderUrl', () => {
   it('trusts only pages of our app origin', () => {
@@ -44,5 +53,65 @@ describe('contentSecurityPolicy', () => {
     expect(contentSecurityPolicy).toContain("object-src 'none'");
     expect(contentSecurityPolicy).not.toContain('unsafe-eval');
     expect(contentSecurityPolicy).not.toMatch(/script-src[^;]*unsafe-inline/);
+  });
+});
+
+describe('secureWebPreferences', () => {
+  it('turns every checklist flag the safe way', () => {
+    expect(secureWebPreferences('/p.cjs')).toEqual({
+      preload: '/p.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
+    });
+  });
+});
+
+describe('the content security policy', () => {
+  const directives = new Map(contentSecurityPolicy.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
+
+  it('defaults to self, connects only to self and loads no remote scripts', () => {
+    expect(directives.get('default-src')).toEqual(["'self'"]);
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(contentSecurityPolicy).not.toMatch(/https?:|\*|data:[^;]*script/);
+  });
+
+  it('loosens only what hot reload needs in development, for the dev server alone', () => {
+    const dev = developmentContentSecurityPolicy('http://localhost:5173');
+    expect(dev).toContain("script-src 'self' 'unsafe-inline'");
+    expect(dev).toContain("connect-src 'self' ws://localhost:5173");
+    expect(dev).toContain("default-src 'self'");
+    expect(dev).toContain("object-src 'none'");
+  });
+
+  it('replaces whatever policy a response carried, in any letter case', () => {
+    const headers = withContentSecurityPolicy(
+      { 'content-type': ['text/html'], 'content-security-policy': ["default-src *"], 'CONTENT-SECURITY-POLICY': 'script-src *' },
+      contentSecurityPolicy,
+    );
+    expect(headers).toEqual({ 'content-type': ['text/html'], 'Content-Security-Policy': [contentSecurityPolicy] });
+    expect(withContentSecurityPolicy(undefined, 'x')).toEqual({ 'Content-Security-Policy': ['x'] });
+  });
+});
+
+describe('devServerUrlFrom', () => {
+  it('honours a loopback http dev server only in an unpackaged run', () => {
+    expect(devServerUrlFrom({ ELECTRON_RENDERER_URL: 'http://localhost:5173/' }, false)).toBe('http://localhost:5173');
+    expect(devServerUrlFrom({ ELECTRON_RENDERER_URL: 'http://127.0.0.1:5173' }, false)).toBe('http://127.0.0.1:5173');
+    expect(devServerUrlFrom({ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, true)).toBeUndefined();
+    for (const url of ['https://evil.example', 'http://evil.example:5173', 'file:///tmp/index.html', 'not a url', '']) {
+      expect(devServerUrlFrom({ ELECTRON_RENDERER_URL: url }, false), url).toBeUndefined();
+    }
+    expect(devServerUrlFrom({}, false)).toBeUndefined();
   });
 });

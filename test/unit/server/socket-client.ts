@@ -2,7 +2,7 @@
  * A raw client for the server's `/rpc` WebSocket (the `ws` package, like any non-browser
  * client). Unlike the typed client it can send anything, so tests can send broken messages.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import WebSocket from 'ws';
 import { serverMessageSchema, type EventMessage, type ResponseMessage } from '../../../src-shared/rpc';
 

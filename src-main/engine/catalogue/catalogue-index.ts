@@ -1,0 +1,383 @@
+import type * as Y from 'yjs';
+import { initialStatus, type VersionStatus } from '../../../src-shared/catalogue/lifecycle';
+import {
+  asArtifactClaim,
+  asDeviceRecord,
+  asEventRecord,
+  asLinkCandidate,
+  asMetaCandidate,
+  asStatusCandidate,
+  asTagCandidate,
+  asTombstoneCandidate,
+  asVersionRecord,
+  candidateKey,
+  decodeRecordJson,
+  splitCandidateKey,
+  subjectOf,
+  type ArtifactClaim,
+  type DeviceRecord,
+  type EventRecord,
+  type LinkCandidate,
+  type MetaCandidate,
+  type StatusCandidate,
+  type TagCandidate,
+  type TombstoneCandidate,
+  type VersionRecord,
+} from '../../../src-shared/catalogue/records';
+import { manifestMaps, type ManifestMapName, type ManifestMaps } from '../manifest/schema';
+import { LwwRegisters } from './lww-registers';
+import { SortedList } from './sorted-list';
+import { fallbackType } from './type-config';
+import { UsageIndex, collectionScope, typeScope } from './usage';
+
+/** One artifact as materialised from the manifest. */
+export interface ArtifactEntry {
+  readonly id: string;
+  /** Every device's claim; the canonical one is the earliest. */
+  readonly claims: Map<string, ArtifactClaim>;
+  claim: ArtifactClaim | null;
+  /** All versions, deleted ones included, in number order (createdAt, then id). */
+  readonly versions: SortedList<VersionRecord>;
+  readonly tags: Set<string>;
+  /** description, license, type and x.<key>, current non-null values. */
+  readonly meta: Map<string, string>;
+}
+
+export const compareVersions = (a: VersionRecord, b: VersionRecord): number =>
+  a.createdAt !== b.createdAt ? a.createdAt - b.createdAt : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+export const compareEvents = (a: EventRecord, b: EventRecord): number => (a.at !== b.at ? a.at - b.at : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+const isEarlierClaim = (a: ArtifactClaim, b: ArtifactClaim) => (a.createdAt !== b.createdAt ? a.createdAt < b.createdAt : a.deviceId < b.deviceId);
+
+/** What changed in one transaction, for listeners. */
+export interface IndexChange {
+  artifactIds: Set<string>;
+  local: boolean;
+}
+
+/**
+ * The catalogue materialised from the manifest document, kept current incrementally: each Y.Map
+ * observer handles just the keys a transaction changed (a whole snapshot at load, one or two
+ * keys per local edit). Nothing here writes to the document.
+ *
+ * Every derived fact is a function of the set of records, not of their arrival order: versions
+ * are kept sorted, registers pick the greatest stamp, claims the earliest.
+ */
+export class CatalogueIndex {
+  readonly maps: ManifestMaps;
+  readonly artifacts = new Map<string, ArtifactEntry>();
+  readonly versions = new Map<string, VersionRecord>();
+  readonly status = new LwwRegisters<StatusCandidate>();
+  readonly tags = new LwwRegisters<TagCandidate>();
+  readonly meta = new LwwRegisters<MetaCandidate>();
+  readonly links = new LwwRegisters<LinkCandidate>();
+  readonly tombstones = new LwwRegisters<TombstoneCandidate>();
+  /** Existing links by source and by target version: subject -> candidate. */
+  readonly linksFrom = new Map<string, Map<string, LinkCandidate>>();
+  readonly linksTo = new Map<string, Map<string, LinkCandidate>>();
+  /** Stored events in (at, id) order. Version creations are not stored events (see records.ts). */
+  readonly events = new SortedList<EventRecord>(compareEvents);
+  readonly lastValidation = new Map<string, EventRecord>();
+  readonly devices = new Map<string, DeviceRecord>();
+  /** Artifact ids by bare name, for references without a collection. */
+  readonly byName = new Map<string, Set<string>>();
+  readonly usage = new UsageIndex();
+  /** Bumped when the set of named artifacts changes (name order) and on any change. */
+  namesRevision = 0;
+  revision = 0;
+  /** Records that could not be read (written by a newer or broken Cairn): skipped, counted. */
+  malformedRecords = 0;
+
+  private globalOrder: SortedList<VersionRecord> | null = null;
+  /** Arrivals of one transaction, sorted in at its end (one sort beats 100k splices). */
+  private pendingEvents: EventRecord[] = [];
+  private pendingOrder: VersionRecord[] = [];
+  private readonly eventIds = new Set<string>();
+  private touched = new Set<string>();
+  private readonly listeners = new Set<(change: IndexChange) => void>();
+  private readonly handlers: Record<ManifestMapName, (key: string, value: Uint8Array | undefined) => void>;
+
+  constructor(private readonly doc: Y.Doc) {
+    this.maps = manifestMaps(doc);
+    this.handlers = {
+      artifacts: (k, v) => this.onClaim(k, v),
+      versions: (k, v) => this.onVersion(k, v),
+      status: (k, v) => this.onRegister(k, v, asStatusCandidate, subjectOf.status, this.status, (c) => this.touchVersion(c.versionId)),
+      tags: (k, v) => this.onRegister(k, v, asTagCandidate, subjectOf.tag, this.tags, (c, w) => this.onTagWinner(c, w)),
+      meta: (k, v) => this.onRegister(k, v, asMetaCandidate, subjectOf.meta, this.meta, (c, w) => this.onMetaWinner(c, w)),
+      links: (k, v) => this.onRegister(k, v, asLinkCandidate, subjectOf.link, this.links, (c, w) => this.onLinkWinner(c, w)),
+      tombstones: (k, v) => this.onRegister(k, v, asTombstoneCandidate, subjectOf.tombstone, this.tombstones, (c) => this.onTombstoneWinner(c)),
+      events: (k, v) => this.onEvent(k, v),
+      devices: (k, v) => this.onDevice(k, v),
+      jobs: () => undefined,
+      exports: () => undefined,
+    };
+    const initial: [ManifestMapName, string][] = [];
+    for (const name of Object.keys(this.handlers) as ManifestMapName[]) {
+      for (const key of this.maps[name].keys()) initial.push([name, key]);
+      this.maps[name].observe((event) => {
+        for (const key of event.keysChanged) this.handlers[name](key, this.maps[name].get(key));
+      });
+    }
+    for (const [name, key] of initial) this.handlers[name](key, this.maps[name].get(key));
+    this.settle();
+    this.touched.clear();
+    doc.on('afterTransaction', this.afterTransaction);
+  }
+
+  /** Called after every transaction that changed the catalogue. */
+  onChange(listener: (change: IndexChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  detach(): void {
+    this.doc.off('afterTransaction', this.afterTransaction);
+  }
+
+  // --- derived facts ----------------------------------------------------------------------------
+
+  statusOf(versionId: string): VersionStatus {
+    return this.status.winner(versionId)?.value ?? initialStatus;
+  }
+
+  /** The tombstone of a version (by itself), when it is deleted. */
+  versionTombstone(versionId: string): TombstoneCandidate | null {
+    const winner = this.tombstones.winner(`version/${versionId}`);
+    return winner?.value ? winner : null;
+  }
+
+  artifactTombstone(artifactId: string): TombstoneCandidate | null {
+    const winner = this.tombstones.winner(`artifact/${artifactId}`);
+    return winner?.value ? winner : null;
+  }
+
+  /** When a version became deleted (itself or with its artifact), or null while it is live. */
+  deletedAt(version: VersionRecord): number | null {
+    const own = this.versionTombstone(version.id);
+    const artifact = this.artifactTombstone(version.artifactId);
+    if (!own && !artifact) return null;
+    return Math.max(own?.at ?? 0, artifact?.at ?? 0);
+  }
+
+  isLive(version: VersionRecord): boolean {
+    return !this.versionTombstone(version.id) && !this.artifactTombstone(version.artifactId);
+  }
+
+  /** The newest version that is not deleted by itself; null when there is none. */
+  head(entry: ArtifactEntry): VersionRecord | null {
+    const all = entry.versions.all;
+    for (let i = all.length - 1; i >= 0; i -= 1) {
+      const version = all[i] as VersionRecord;
+      if (!this.versionTombstone(version.id)) return version;
+    }
+    return null;
+  }
+
+  typeOf(entry: ArtifactEntry): string {
+    return entry.meta.get('type') ?? entry.claim?.type ?? fallbackType;
+  }
+
+  numberOf(version: VersionRecord): number {
+    const entry = this.artifacts.get(version.artifactId);
+    return entry ? entry.versions.indexOf(version) + 1 : 0;
+  }
+
+  /** Every version in (createdAt, id) order across artifacts; built on first use, then kept. */
+  versionsInTimeOrder(): SortedList<VersionRecord> {
+    if (!this.globalOrder) {
+      this.globalOrder = new SortedList(compareVersions);
+      this.globalOrder.insertMany([...this.versions.values()]);
+    }
+    return this.globalOrder;
+  }
+
+  // --- observers --------------------------------------------------------------------------------
+
+  private readonly afterTransaction = (transaction: Y.Transaction): void => {
+    this.settle();
+    if (this.touched.size === 0) return;
+    const change: IndexChange = { artifactIds: this.touched, local: transaction.local };
+    this.touched = new Set();
+    this.revision += 1;
+    for (const listener of this.listeners) listener(change);
+  };
+
+  private settle(): void {
+    if (this.pendingEvents.length > 0) this.events.insertMany(this.pendingEvents);
+    if (this.pendingOrder.length > 0) this.globalOrder?.insertMany(this.pendingOrder);
+    this.pendingEvents = [];
+    this.pendingOrder = [];
+  }
+
+  private entry(artifactId: string): ArtifactEntry {
+    let entry = this.artifacts.get(artifactId);
+    if (!entry) {
+      entry = { id: artifactId, claims: new Map(), claim: null, versions: new SortedList(compareVersions), tags: new Set(), meta: new Map() };
+      this.artifacts.set(artifactId, entry);
+    }
+    return entry;
+  }
+
+  private malformed(): void {
+    this.malformedRecords += 1;
+  }
+
+  private onVersion(key: string, value: Uint8Array | undefined): void {
+    const previous = this.versions.get(key);
+    if (previous) {
+      // Versions are immutable; a removed key (never written by Cairn) drops the version.
+      if (value !== undefined) return;
+      this.versions.delete(key);
+      this.artifacts.get(previous.artifactId)?.versions.remove(previous);
+      this.globalOrder?.remove(previous);
+      this.usage.sync(key, [], previous.treeId, previous.size);
+      this.touched.add(previous.artifactId);
+      return;
+    }
+    if (value === undefined) return;
+    const version = asVersionRecord(decodeRecordJson(value));
+    if (!version || version.id !== key) return this.malformed();
+    this.versions.set(key, version);
+    this.entry(version.artifactId).versions.insert(version);
+    if (this.globalOrder) this.pendingOrder.push(version);
+    this.syncUsage(version);
+    this.touched.add(version.artifactId);
+  }
+
+  private onClaim(key: string, value: Uint8Array | undefined): void {
+    const split = splitCandidateKey(key);
+    if (!split) return this.malformed();
+    const entry = this.entry(split.subject);
+    if (value === undefined) entry.claims.delete(split.device);
+    else {
+      const claim = asArtifactClaim(decodeRecordJson(value));
+      if (!claim || claim.artifactId !== split.subject || claim.deviceId !== split.device) return this.malformed();
+      entry.claims.set(split.device, claim);
+    }
+    let canonical: ArtifactClaim | null = null;
+    for (const claim of entry.claims.values()) if (!canonical || isEarlierClaim(claim, canonical)) canonical = claim;
+    if (canonical === entry.claim) return;
+    const before = entry.claim;
+    if (before) this.byName.get(before.name)?.delete(entry.id);
+    entry.claim = canonical;
+    if (canonical) {
+      let ids = this.byName.get(canonical.name);
+      if (!ids) this.byName.set(canonical.name, (ids = new Set()));
+      ids.add(entry.id);
+    }
+    if (!before || !canonical || before.type !== canonical.type || before.collection !== canonical.collection) this.syncArtifactUsage(entry);
+    this.namesRevision += 1;
+    this.touched.add(entry.id);
+  }
+
+  private onRegister<C extends { at: number; device: string }>(
+    key: string,
+    value: Uint8Array | undefined,
+    guard: (v: unknown) => C | null,
+    subjectFn: (c: C) => string,
+    registers: LwwRegisters<C>,
+    onWinner: (candidate: C, winner: C | undefined) => void,
+  ): void {
+    const split = splitCandidateKey(key);
+    if (!split) return this.malformed();
+    let candidate: C | null = null;
+    if (value !== undefined) {
+      candidate = guard(decodeRecordJson(value));
+      if (!candidate || candidateKey(subjectFn(candidate), candidate.device) !== key) return this.malformed();
+    }
+    const before = registers.winner(split.subject);
+    if (!registers.set(split.subject, split.device, candidate)) return;
+    const about = candidate ?? before;
+    if (about) onWinner(about, registers.winner(split.subject));
+  }
+
+  private touchVersion(versionId: string): void {
+    const version = this.versions.get(versionId);
+    if (version) this.touched.add(version.artifactId);
+  }
+
+  private onTagWinner(candidate: TagCandidate, winner: TagCandidate | undefined): void {
+    const entry = this.entry(candidate.artifactId);
+    if (winner?.value) entry.tags.add(candidate.tag);
+    else entry.tags.delete(candidate.tag);
+    this.touched.add(candidate.artifactId);
+  }
+
+  private onMetaWinner(candidate: MetaCandidate, winner: MetaCandidate | undefined): void {
+    const entry = this.entry(candidate.artifactId);
+    if (winner && winner.value !== null) entry.meta.set(candidate.field, winner.value);
+    else entry.meta.delete(candidate.field);
+    if (candidate.field === 'type') this.syncArtifactUsage(entry);
+    this.touched.add(candidate.artifactId);
+  }
+
+  private onLinkWinner(candidate: LinkCandidate, winner: LinkCandidate | undefined): void {
+    const subject = subjectOf.link(candidate);
+    const present = winner?.value === true;
+    for (const [index, id] of [
+      [this.linksFrom, candidate.from],
+      [this.linksTo, candidate.to],
+    ] as const) {
+      let bySubject = index.get(id);
+      if (present) {
+        if (!bySubject) index.set(id, (bySubject = new Map()));
+        bySubject.set(subject, winner);
+      } else {
+        bySubject?.delete(subject);
+        if (bySubject?.size === 0) index.delete(id);
+      }
+    }
+    this.touchVersion(candidate.from);
+    this.touchVersion(candidate.to);
+  }
+
+  private onTombstoneWinner(candidate: TombstoneCandidate): void {
+    if (candidate.target === 'artifact') {
+      const entry = this.artifacts.get(candidate.id);
+      if (entry) this.syncArtifactUsage(entry);
+      this.touched.add(candidate.id);
+      return;
+    }
+    const version = this.versions.get(candidate.id);
+    if (version) {
+      this.syncUsage(version);
+      this.touched.add(version.artifactId);
+    }
+  }
+
+  private onEvent(key: string, value: Uint8Array | undefined): void {
+    if (value === undefined) return; // the audit log is append-only; Cairn never removes events
+    const event = asEventRecord(decodeRecordJson(value));
+    if (!event || event.id !== key) return this.malformed();
+    if (this.eventIds.has(event.id)) return;
+    this.eventIds.add(event.id);
+    this.pendingEvents.push(event);
+    if (event.kind === 'validator_ran' && event.versionId) {
+      const last = this.lastValidation.get(event.versionId);
+      if (!last || compareEvents(event, last) > 0) this.lastValidation.set(event.versionId, event);
+    }
+    if (event.artifactId) this.touched.add(event.artifactId);
+  }
+
+  private onDevice(key: string, value: Uint8Array | undefined): void {
+    if (value === undefined) {
+      this.devices.delete(key);
+      return;
+    }
+    const device = asDeviceRecord(decodeRecordJson(value));
+    if (!device || device.deviceId !== key) return this.malformed();
+    this.devices.set(key, device);
+  }
+
+  private syncArtifactUsage(entry: ArtifactEntry): void {
+    for (const version of entry.versions.all) this.syncUsage(version);
+  }
+
+  private syncUsage(version: VersionRecord): void {
+    const entry = this.artifacts.get(version.artifactId);
+    const scopes = entry?.claim && this.isLive(version) ? [collectionScope(entry.claim.collection), typeScope(this.typeOf(entry))] : [];
+    this.usage.sync(version.id, scopes, version.treeId, version.size);
+  }
+}

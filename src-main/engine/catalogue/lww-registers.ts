@@ -1,0 +1,46 @@
+import { isNewerStamp, type Stamp } from '../../../src-shared/catalogue/records';
+
+/**
+ * Materialised last-writer-wins registers: for each subject, every device's current candidate
+ * and the winner (greatest stamp). The winner depends only on the set of candidates, never on
+ * the order they arrived in. Few devices write about any one subject, so recomputing a winner
+ * scans a handful of entries.
+ */
+export class LwwRegisters<C extends Stamp> {
+  private readonly candidates = new Map<string, Map<string, C>>();
+  private readonly winners = new Map<string, C>();
+
+  /** Sets `device`'s candidate for `subject` (null removes it); true when the winner changed. */
+  set(subject: string, device: string, candidate: C | null): boolean {
+    let bySubject = this.candidates.get(subject);
+    if (candidate === null) {
+      if (!bySubject?.delete(device)) return false;
+    } else {
+      if (!bySubject) this.candidates.set(subject, (bySubject = new Map()));
+      bySubject.set(device, candidate);
+    }
+    const before = this.winners.get(subject);
+    let winner: C | undefined;
+    for (const c of bySubject?.values() ?? []) if (!winner || isNewerStamp(c, winner)) winner = c;
+    if (winner) this.winners.set(subject, winner);
+    else {
+      this.winners.delete(subject);
+      this.candidates.delete(subject);
+    }
+    return before !== winner;
+  }
+
+  winner(subject: string): C | undefined {
+    return this.winners.get(subject);
+  }
+
+  /** The stamp a new candidate must beat to win: after the current winner, never in the past. */
+  nextStamp(subject: string, device: string, now: number): Stamp {
+    const current = this.winners.get(subject);
+    return { at: current && current.at >= now ? current.at + 1 : now, device };
+  }
+
+  allWinners(): IterableIterator<[string, C]> {
+    return this.winners.entries();
+  }
+}

@@ -1,0 +1,331 @@
+import { RemoteError } from '../../../src-shared/errors';
+import { defaultChunkerParams, validateChunkerParams, type ChunkerParams } from '../chunking/params';
+import { defaultCompressionLevel } from '../compression/zstd';
+import { CryptoInputError, requireKeyLength } from '../crypto/errors';
+import type { RepoKeys } from '../crypto/repo-keys';
+import { IngestCancelledError, reviveIngestError } from './ingest-errors';
+import { eventCost, type FileSummary, type IngestEventBatch, type IngestReply, type IngestTask, type IngestWorkerConfig } from './ingest-protocol';
+import { TaskCancelledError } from './pool-errors';
+import { resolveWorkerEntry } from './worker-entry';
+import { WorkerPool, type TaskReply } from './worker-pool';
+import type { SerializedError } from './worker-protocol';
+
+export interface IngestPoolOptions {
+  keys: RepoKeys;
+  /** The repository's chunker parameters (default 512 KiB / 1 MiB / 8 MiB). */
+  chunker?: ChunkerParams;
+  /** Try zstd on every chunk (stored compressed only when it saves >= 3%). */
+  compression: boolean;
+  compressionLevel?: number;
+  /** Worker threads; default: the cores available. */
+  size?: number;
+  /** Stored bytes one task may have posted before the main thread finished with them (64 MiB). */
+  maxInFlightBytes?: number;
+  /** The worker module, when it is not next to this one (see worker-entry.ts). */
+  workerEntry?: URL;
+}
+
+/** One chunk ready to go into a pack. `stored` is compressed and/or sealed as the flags say. */
+export interface StoredChunk {
+  /** Position of the chunk in its file. */
+  index: number;
+  /** Hex chunk id: HMAC-SHA-256 (encrypted repository) or SHA-256 of the plain bytes. */
+  id: string;
+  plainLength: number;
+  compressed: boolean;
+  /** The bytes to store; transferred from the worker, so owned by the caller. */
+  stored: Buffer;
+}
+
+export interface IngestFileOptions {
+  /** Receives every chunk in order; the next chunk of this file waits for the returned promise. */
+  onChunk?(chunk: StoredChunk): Promise<void> | void;
+  /**
+   * "Is this chunk stored already?" Chunks answered true skip compression, sealing and onChunk.
+   * Asked without stalling the worker; used for files larger than one chunk.
+   */
+  isKnown?(id: string): boolean;
+  signal?: AbortSignal;
+  /**
+   * The size from a listing. Files up to the chunker's minSize are batched many per worker
+   * round trip, which is several times faster for small files; without a hint every file is
+   * its own task.
+   */
+  sizeHint?: number;
+}
+
+export interface FileResult extends FileSummary {
+  path: string;
+}
+
+interface FileRequest {
+  path: string;
+  options: IngestFileOptions;
+  resolve(result: FileResult): void;
+  reject(error: unknown): void;
+  /** Serializes onChunk calls of this file. */
+  chain: Promise<void>;
+  /** onChunk failed: the file fails with this once its events are drained. */
+  failure: unknown;
+  /** Its done or failed event arrived. */
+  ended: boolean;
+  settled: boolean;
+  abortListener: (() => void) | null;
+}
+
+interface Batch {
+  files: FileRequest[];
+  bytes: number;
+  reply: TaskReply | null;
+}
+
+const defaultMaxInFlight = 64 * 1024 * 1024;
+const maxBatchFiles = 256;
+const maxBatchBytes = 8 * 1024 * 1024;
+
+function checkOptions(options: IngestPoolOptions): { chunker: ChunkerParams; level: number } {
+  const { keys } = options;
+  requireKeyLength('chunker seed', keys.chunkerSeed, 32);
+  if ((keys.blobKey === null) !== (keys.chunkIdKey === null)) {
+    throw new CryptoInputError('blobKey and chunkIdKey must both be set (encrypted) or both be null (unencrypted)', 'Build the keys with deriveRepoKeys() or plainRepoKeys().');
+  }
+  if (keys.blobKey) requireKeyLength('blob key', keys.blobKey, 32);
+  if (keys.chunkIdKey) requireKeyLength('chunk id key', keys.chunkIdKey, 32);
+  const level = options.compressionLevel ?? defaultCompressionLevel;
+  if (!Number.isInteger(level) || level < 1 || level > 19) {
+    throw new CryptoInputError(`compression level ${level} is not an integer from 1 to 19`, 'Leave it unset for the default (3).');
+  }
+  return { chunker: validateChunkerParams(options.chunker ?? defaultChunkerParams), level };
+}
+
+/**
+ * Ingests files on a pool of worker threads: each file is read, chunked (FastCDC), hashed
+ * (SHA-256 of the whole file and an id per chunk), compressed and sealed off the main thread;
+ * the main thread only receives ready-to-store chunks, at most `maxInFlightBytes` ahead of
+ * its `onChunk` per task. Many files run at once, spread over the workers.
+ */
+export class IngestPool {
+  private readonly pool: WorkerPool;
+  private readonly smallFileLimit: number;
+  private openBatch: Batch | null = null;
+
+  private constructor(pool: WorkerPool, smallFileLimit: number) {
+    this.pool = pool;
+    this.smallFileLimit = smallFileLimit;
+  }
+
+  static async create(options: IngestPoolOptions): Promise<IngestPool> {
+    const { chunker, level } = checkOptions(options);
+    const config: IngestWorkerConfig = {
+      blobKey: options.keys.blobKey,
+      chunkIdKey: options.keys.chunkIdKey,
+      chunkerSeed: options.keys.chunkerSeed,
+      chunker: { minSize: chunker.minSize, avgSize: chunker.avgSize, maxSize: chunker.maxSize },
+      compression: options.compression,
+      compressionLevel: level,
+      maxInFlightBytes: options.maxInFlightBytes ?? defaultMaxInFlight,
+    };
+    const pool = await WorkerPool.create({
+      entry: options.workerEntry ?? resolveWorkerEntry(import.meta.url, 'ingest-worker'),
+      size: options.size,
+      workerData: config,
+      reviveError: reviveIngestError,
+    });
+    return new IngestPool(pool, chunker.minSize);
+  }
+
+  /** Worker threads in the pool. */
+  get size(): number {
+    return this.pool.size;
+  }
+
+  /**
+   * Ingests one file. Rejects with FileChangedError (retry later), FileNotFoundError,
+   * FilePermissionError, NotAFileError, FileReadError, IngestCancelledError, whatever onChunk
+   * threw, or WorkerCrashedError.
+   */
+  ingestFile(path: string, options: IngestFileOptions = {}): Promise<FileResult> {
+    return new Promise<FileResult>((resolve, reject) => {
+      const request: FileRequest = { path, options, resolve, reject, chain: Promise.resolve(), failure: null, ended: false, settled: false, abortListener: null };
+      if (options.signal?.aborted) {
+        reject(new IngestCancelledError(path));
+        return;
+      }
+      const hint = options.sizeHint;
+      if (hint !== undefined && hint >= 0 && hint <= this.smallFileLimit) this.addToBatch(request, hint);
+      else this.runSingle(request);
+    });
+  }
+
+  /** Finishes every accepted file, then stops the workers. */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  /** Stops the workers now; unfinished files fail. */
+  destroy(): Promise<void> {
+    return this.pool.destroy();
+  }
+
+  private runSingle(request: FileRequest): void {
+    const task: IngestTask = { type: 'file', path: request.path, askKnown: request.options.isKnown !== undefined };
+    const files = [request];
+    this.pool
+      .run<null>({
+        label: `ingesting "${request.path}"`,
+        prepare: () => ({ payload: task }),
+        onMessage: (payload, reply) => this.route(files, payload as IngestEventBatch, reply),
+        signal: request.options.signal,
+      })
+      .then(
+        () => this.failUnended(files, new RemoteError({ code: 'INTERNAL', message: `The ingest worker ended without reporting "${request.path}".` })),
+        (err: unknown) => this.failUnended(files, err instanceof TaskCancelledError ? new IngestCancelledError(request.path) : err),
+      );
+  }
+
+  private addToBatch(request: FileRequest, size: number): void {
+    let batch = this.openBatch;
+    const fresh = !batch || batch.files.length >= maxBatchFiles || batch.bytes + size > maxBatchBytes;
+    if (fresh || !batch) {
+      batch = { files: [], bytes: 0, reply: null };
+      this.openBatch = batch;
+    }
+    batch.files.push(request);
+    batch.bytes += size;
+    // Queued after the file joined: with an idle worker the batch is sent at once.
+    if (fresh) this.startBatch(batch);
+    const signal = request.options.signal;
+    if (signal) {
+      const owner = batch;
+      request.abortListener = () => this.cancelInBatch(owner, request);
+      signal.addEventListener('abort', request.abortListener, { once: true });
+    }
+  }
+
+  private startBatch(batch: Batch): void {
+    this.pool
+      .run<null>({
+        label: 'ingesting a batch of small files',
+        prepare: () => {
+          // From here on the batch is fixed: later small files go into a new one.
+          if (this.openBatch === batch) this.openBatch = null;
+          const task: IngestTask = { type: 'batch', paths: batch.files.map((file) => file.path) };
+          return { payload: task };
+        },
+        onStart: (reply) => {
+          batch.reply = reply;
+        },
+        onMessage: (payload, reply) => this.route(batch.files, payload as IngestEventBatch, reply),
+      })
+      .then(
+        () => this.failUnended(batch.files, new RemoteError({ code: 'INTERNAL', message: 'The ingest worker ended a batch without reporting every file.' })),
+        (err: unknown) => {
+          if (this.openBatch === batch) this.openBatch = null;
+          this.failUnended(batch.files, err);
+        },
+      );
+  }
+
+  private cancelInBatch(batch: Batch, request: FileRequest): void {
+    const index = batch.files.indexOf(request);
+    if (index < 0 || request.ended) return;
+    if (batch.reply === null) {
+      // Not sent to a worker yet: just leave the batch.
+      batch.files.splice(index, 1);
+      this.settle(request, new IngestCancelledError(request.path));
+    } else {
+      const reply: IngestReply = { type: 'cancel-file', file: index };
+      batch.reply(reply);
+    }
+  }
+
+  /** Delivers a group of worker events to their files, acknowledging each once handled. */
+  private route(files: FileRequest[], batch: IngestEventBatch, reply: TaskReply): void {
+    let acked = 0;
+    let scheduled = false;
+    const ack = (bytes: number) => {
+      acked += bytes;
+      if (scheduled) return;
+      scheduled = true;
+      queueMicrotask(() => {
+        scheduled = false;
+        const message: IngestReply = { type: 'ack', bytes: acked };
+        acked = 0;
+        reply(message);
+      });
+    };
+
+    for (const event of batch.events) {
+      const request = files[event.file];
+      if (!request) continue;
+      switch (event.type) {
+        case 'ids': {
+          const isKnown = request.options.isKnown;
+          const answers = event.chunks.map(({ index, id }) => ({ index, known: isKnownSafely(isKnown, id) }));
+          reply({ type: 'known', file: event.file, answers } satisfies IngestReply);
+          ack(eventCost(0));
+          break;
+        }
+        case 'chunk': {
+          const cost = eventCost(event.stored.byteLength);
+          const onChunk = request.options.onChunk;
+          if (!onChunk || request.failure !== null || request.settled) {
+            ack(cost);
+            break;
+          }
+          const chunk: StoredChunk = { index: event.index, id: event.id, plainLength: event.plainLength, compressed: event.compressed, stored: Buffer.from(event.stored) };
+          const file = event.file;
+          request.chain = request.chain
+            .then(() => (request.failure === null ? onChunk(chunk) : undefined))
+            .catch((err: unknown) => {
+              if (request.failure === null) {
+                request.failure = err;
+                reply({ type: 'cancel-file', file } satisfies IngestReply);
+              }
+            })
+            .finally(() => ack(cost));
+          break;
+        }
+        case 'done':
+        case 'failed': {
+          request.ended = true;
+          ack(eventCost(0));
+          const outcome = event;
+          void request.chain.then(() => {
+            if (request.failure !== null) this.settle(request, request.failure);
+            else if (outcome.type === 'done') this.settle(request, null, { path: request.path, ...outcome.summary });
+            else this.settle(request, reviveFileError(outcome.error));
+          });
+          break;
+        }
+      }
+    }
+  }
+
+  private failUnended(files: FileRequest[], error: unknown): void {
+    for (const request of files) if (!request.ended) this.settle(request, error);
+  }
+
+  private settle(request: FileRequest, error: unknown, result?: FileResult): void {
+    if (request.settled) return;
+    request.settled = true;
+    request.ended = true;
+    if (request.abortListener) request.options.signal?.removeEventListener('abort', request.abortListener);
+    request.abortListener = null;
+    if (result) request.resolve(result);
+    else request.reject(error);
+  }
+}
+
+function isKnownSafely(isKnown: ((id: string) => boolean) | undefined, id: string): boolean {
+  try {
+    return isKnown?.(id) === true;
+  } catch {
+    // A failing lookup only costs the shortcut: the chunk is stored again.
+    return false;
+  }
+}
+
+function reviveFileError(error: SerializedError): Error {
+  return reviveIngestError(error) ?? new RemoteError({ code: error.code, message: error.message, hint: error.hint, details: error.details });
+}

@@ -1,0 +1,51 @@
+import type { ChunkerParams } from '../chunking/params';
+import type { SerializedError } from './worker-protocol';
+
+/** What every ingest worker is started with (structured-cloned, so keys arrive as Uint8Array). */
+export interface IngestWorkerConfig {
+  blobKey: Uint8Array | null;
+  chunkIdKey: Uint8Array | null;
+  chunkerSeed: Uint8Array;
+  chunker: ChunkerParams;
+  compression: boolean;
+  compressionLevel: number;
+  /** Stored bytes a task may have posted but not had acknowledged (back-pressure). */
+  maxInFlightBytes: number;
+}
+
+/** One large file, or many small ones in one message round. */
+export type IngestTask =
+  | { type: 'file'; path: string; askKnown: boolean }
+  | { type: 'batch'; paths: string[] };
+
+/** What a worker learned about one whole file; `file` is its index in the task. */
+export interface FileSummary {
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+  chunks: { id: string; length: number }[];
+  /** Chunks the main thread said were stored already: not compressed, sealed or sent. */
+  knownChunks: number;
+}
+
+export type IngestEvent =
+  | { type: 'ids'; file: number; chunks: { index: number; id: string }[] }
+  | { type: 'chunk'; file: number; index: number; id: string; plainLength: number; compressed: boolean; stored: ArrayBuffer }
+  | { type: 'done'; file: number; summary: FileSummary }
+  | { type: 'failed'; file: number; error: SerializedError };
+
+/** Worker -> main: events grouped to save messages (many per message for small files). */
+export interface IngestEventBatch {
+  events: IngestEvent[];
+}
+
+/** Main -> worker while a task runs. */
+export type IngestReply =
+  | { type: 'ack'; bytes: number }
+  | { type: 'known'; file: number; answers: { index: number; known: boolean }[] }
+  | { type: 'cancel-file'; file: number };
+
+/** Bytes a posted event counts for in back-pressure, so floods of tiny files are bounded too. */
+export function eventCost(storedBytes: number): number {
+  return storedBytes + 256;
+}

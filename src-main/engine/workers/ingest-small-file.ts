@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { ChunkEncoder } from './chunk-encoder';
+import type { EventOutbox } from './event-outbox';
+import { sameVersion } from './file-io';
+import { FileChangedError, NotAFileError, fileErrorFromFs } from './ingest-errors';
+import type { FileSummary } from './ingest-protocol';
+
+export interface SmallFileJob {
+  path: string;
+  file: number;
+  /** Files up to this size are one chunk (the chunker's minSize). */
+  maxSize: number;
+  /** At least maxSize + 1 bytes, reused for every file. */
+  buffer: Buffer;
+  encoder: ChunkEncoder;
+  outbox: EventOutbox;
+}
+
+/**
+ * Ingests a file that is a single chunk with synchronous calls: for thousands of small files
+ * the thread-pool round trips of async fs cost more than the reads. Returns null, having read
+ * nothing, when the file turns out to be larger than a chunk (the caller takes the large path).
+ */
+export function ingestSmallFile(job: SmallFileJob): FileSummary | null {
+  let fd: number;
+  try {
+    fd = openSync(job.path, 'r');
+  } catch (err) {
+    throw fileErrorFromFs(job.path, err);
+  }
+  try {
+    const before = fstatSync(fd);
+    if (!before.isFile()) throw new NotAFileError(job.path);
+    const size = before.size;
+    if (size > job.maxSize) return null;
+
+    // Ask for one byte more than the size: getting it means the file grew.
+    let got = 0;
+    for (;;) {
+      const n = readSync(fd, job.buffer, got, size + 1 - got, got);
+      if (n === 0) break;
+      got += n;
+      if (got > size) break;
+    }
+    if (got !== size || !sameVersion(before, fstatSync(fd))) throw new FileChangedError(job.path);
+
+    const plain = job.buffer.subarray(0, size);
+    // One chunk: the file digest is the chunk digest, so one hash pass gives both.
+    const digest = createHash('sha256').update(plain).digest();
+    const sha256 = digest.toString('hex');
+    if (size === 0) return { sha256, size, mtimeMs: before.mtimeMs, chunks: [], knownChunks: 0 };
+    const id = job.encoder.idFromDigest(digest);
+    const { stored, compressed } = job.encoder.encode(plain);
+    job.outbox.push({ type: 'chunk', file: job.file, index: 0, id, plainLength: size, compressed, stored });
+    return { sha256, size, mtimeMs: before.mtimeMs, chunks: [{ id, length: size }], knownChunks: 0 };
+  } catch (err) {
+    throw fileErrorFromFs(job.path, err);
+  } finally {
+    closeSync(fd);
+  }
+}
