@@ -130,14 +130,16 @@ export class SecretStore {
 
   private async read(): Promise<SecretsFile> {
     const text = await readOptionalFile(this.file);
-    if (text === null) return { version: 1, secrets: {} };
-    try {
-      const parsed = secretsFileSchema.parse(JSON.parse(text));
-      // A null prototype, so a secret named like an Object method is just a name.
-      return { version: 1, secrets: Object.assign(Object.create(null) as Record<string, string>, parsed.secrets) };
-    } catch (err) {
-      throw new CorruptSecretsFileError(this.file, err);
+    let secrets: Record<string, string> = {};
+    if (text !== null) {
+      try {
+        secrets = secretsFileSchema.parse(JSON.parse(text)).secrets;
+      } catch (err) {
+        throw new CorruptSecretsFileError(this.file, err);
+      }
     }
+    // A null prototype, so a secret named like an Object method ("constructor") is just a name.
+    return { version: 1, secrets: Object.assign(Object.create(null) as Record<string, string>, secrets) };
   }
 
   private async write(stored: SecretsFile): Promise<void> {

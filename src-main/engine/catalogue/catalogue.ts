@@ -41,7 +41,7 @@ import { checkQuota, type QuotaRequest } from './quota';
 import { resolveArtifact, resolveVersion } from './references';
 import { defaultCatalogueConfig, typeForFileName, type CatalogueConfig } from './type-config';
 import { runValidator } from './validator-run';
-import { artifactView, createdEventView, eventView, lastValidationOf, versionView } from './views';
+import { artifactView, eventView, lastValidationOf, versionView } from './views';
 
 export interface CatalogueDeps {
   /** The manifest document (the process's one long-lived Y.Doc). */
@@ -448,11 +448,9 @@ export class Catalogue {
     if (!(eventKinds as readonly string[]).includes(kind) || kind === ('created' as EventKind)) throw new InvalidCatalogueInputError(`The event kind "${kind}"`, `use one of ${eventKinds.filter((k) => k !== 'created').join(', ')}`);
     const size = JSON.stringify(details).length;
     if (size > 16_384) throw new InvalidCatalogueInputError('The event details', `they are ${size} characters of JSON; the limit is 16384`);
-    let event: EventRecord | null = null;
-    await this.write(() => {
-      event = this.putEvent(kind, about, details);
-    });
-    return eventView(event as unknown as EventRecord);
+    const event = this.newEvent(kind, about, details);
+    await this.write(() => this.index.maps.events.set(event.id, encodeRecord(event)));
+    return eventView(event);
   }
 
   /** Records (or refreshes) this device in the manifest's device list. */
@@ -626,8 +624,13 @@ export class Catalogue {
     this.putEvent(eventKind, about, details);
   }
 
-  private putEvent(kind: EventKind, about: { artifactId?: string; versionId?: string }, details: Record<string, JsonValue>): EventRecord {
-    const event: EventRecord = {
+  private putEvent(kind: EventKind, about: { artifactId?: string; versionId?: string }, details: Record<string, JsonValue>): void {
+    const event = this.newEvent(kind, about, details);
+    this.index.maps.events.set(event.id, encodeRecord(event));
+  }
+
+  private newEvent(kind: EventKind, about: { artifactId?: string; versionId?: string }, details: Record<string, JsonValue>): EventRecord {
+    return {
       id: randomId(),
       kind,
       at: this.now(),
@@ -636,8 +639,6 @@ export class Catalogue {
       versionId: about.versionId ?? null,
       details,
     };
-    this.index.maps.events.set(event.id, encodeRecord(event));
-    return event;
   }
 }
 

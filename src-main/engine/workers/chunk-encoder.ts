@@ -2,18 +2,11 @@ import { compressBlob } from '../compression/zstd';
 import { seal } from '../crypto/aead';
 import { chunkId, chunkIdFromDigest } from '../hashing/chunk-id';
 
-/** A chunk ready to store: what goes into a pack, in its own transferable ArrayBuffer. */
+/** A chunk ready to store: what goes into a pack. */
 export interface EncodedChunk {
-  stored: ArrayBuffer;
+  /** May be a view into the caller's `plain` buffer (stored as is): copy before reusing it. */
+  stored: Uint8Array;
   compressed: boolean;
-}
-
-/** An ArrayBuffer holding exactly these bytes that can be transferred (copies when it must). */
-function transferable(bytes: Uint8Array): ArrayBuffer {
-  const { buffer } = bytes;
-  // Small Buffers share Node's 8 KiB pool slab, and views into the read buffer must not leave.
-  if (buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) return buffer;
-  return new Uint8Array(bytes).buffer;
 }
 
 /**
@@ -43,11 +36,9 @@ export class ChunkEncoder {
     return chunkIdFromDigest(this.chunkIdKey, sha256Digest);
   }
 
-  /** `plain` may be a view into a reused buffer: the result never aliases it. */
   encode(plain: Uint8Array): EncodedChunk {
     const packed = this.compression ? compressBlob(plain, this.compressionLevel) : null;
     const body = packed ?? plain;
-    const stored = this.blobKey === null ? body : seal(this.blobKey, body);
-    return { stored: stored === plain ? new Uint8Array(plain).buffer : transferable(stored), compressed: packed !== null };
+    return { stored: this.blobKey === null ? body : seal(this.blobKey, body), compressed: packed !== null };
   }
 }

@@ -1,6 +1,17 @@
-import type { Transferable } from 'node:worker_threads';
 import type { TaskContext } from './serve-tasks';
 import { eventCost, type IngestEvent, type IngestEventBatch } from './ingest-protocol';
+
+/** A chunk event before its bytes have a place in the group's slab. */
+type ChunkFields = Omit<Extract<IngestEvent, { type: 'chunk' }>, 'type' | 'storedOffset' | 'storedLength'>;
+
+/**
+ * True when the bytes are exactly one whole, unshared ArrayBuffer (so it can be transferred).
+ * Small Buffers share Node's pool slab, and views into a read buffer must never leave.
+ */
+function ownsBuffer(bytes: Uint8Array): boolean {
+  const { buffer } = bytes;
+  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength;
+}
 
 /** Events wait to be grouped until they hold this much data or this many entries. */
 const flushBytes = 1024 * 1024;
@@ -16,7 +27,9 @@ export class EventOutbox {
   private readonly context: TaskContext;
   private readonly maxInFlight: number;
   private events: IngestEvent[] = [];
-  private transfer: Transferable[] = [];
+  /** Stored bytes of the chunk events in `events`, in order. */
+  private stored: Uint8Array[] = [];
+  private storedBytes = 0;
   private pendingBytes = 0;
   private inFlight = 0;
   private held = 0;
@@ -28,22 +41,52 @@ export class EventOutbox {
     context.signal.addEventListener('abort', () => this.notify(), { once: true });
   }
 
-  push(event: IngestEvent): void {
+  /** Queues a non-chunk event. */
+  push(event: Exclude<IngestEvent, { type: 'chunk' }>): void {
     this.events.push(event);
-    const stored = event.type === 'chunk' ? event.stored.byteLength : 0;
-    if (event.type === 'chunk') this.transfer.push(event.stored);
-    this.pendingBytes += eventCost(stored);
+    this.added(0);
+  }
+
+  /**
+   * Queues a chunk. `volatile` bytes (a view into a buffer the caller reuses) are copied now;
+   * others are kept by reference until the group is sent.
+   */
+  pushChunk(fields: ChunkFields, stored: Uint8Array, volatile: boolean): void {
+    this.events.push({ type: 'chunk', ...fields, storedOffset: this.storedBytes, storedLength: stored.byteLength });
+    this.stored.push(volatile ? new Uint8Array(stored) : stored);
+    this.storedBytes += stored.byteLength;
+    this.added(stored.byteLength);
+  }
+
+  private added(storedBytes: number): void {
+    this.pendingBytes += eventCost(storedBytes);
     if (this.pendingBytes >= flushBytes || this.events.length >= flushEvents) this.flush();
   }
 
   flush(): void {
     if (this.events.length === 0) return;
-    const batch: IngestEventBatch = { events: this.events };
-    this.context.post(batch, this.transfer);
+    const slab = this.makeSlab();
+    const batch: IngestEventBatch = { events: this.events, slab };
+    this.context.post(batch, slab ? [slab] : []);
     this.inFlight += this.pendingBytes;
     this.events = [];
-    this.transfer = [];
+    this.stored = [];
+    this.storedBytes = 0;
     this.pendingBytes = 0;
+  }
+
+  /** One buffer for the group's stored bytes; a lone large chunk is sent without a copy. */
+  private makeSlab(): ArrayBuffer | null {
+    const only = this.stored.length === 1 ? this.stored[0]! : null;
+    if (only && ownsBuffer(only)) return only.buffer as ArrayBuffer;
+    if (this.stored.length === 0) return null;
+    const slab = new Uint8Array(this.storedBytes);
+    let at = 0;
+    for (const part of this.stored) {
+      slab.set(part, at);
+      at += part.byteLength;
+    }
+    return slab.buffer;
   }
 
   /** The main thread finished with `bytes` (as counted by eventCost). */

@@ -40,7 +40,7 @@ export interface LargeFileJob {
 /** Posts one chunk's stored form. */
 export function emitChunk(job: Pick<LargeFileJob, 'encoder' | 'outbox' | 'file'>, index: number, id: string, plain: Uint8Array): void {
   const { stored, compressed } = job.encoder.encode(plain);
-  job.outbox.push({ type: 'chunk', file: job.file, index, id, plainLength: plain.length, compressed, stored });
+  job.outbox.pushChunk({ file: job.file, index, id, plainLength: plain.length, compressed }, stored, stored === plain);
 }
 
 /**

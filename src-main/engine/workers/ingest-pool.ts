@@ -63,14 +63,21 @@ interface FileRequest {
   options: IngestFileOptions;
   resolve(result: FileResult): void;
   reject(error: unknown): void;
-  /** Serializes onChunk calls of this file. */
-  chain: Promise<void>;
+  /** Work for this file in arrival order (onChunk calls, then settling); see pump(). */
+  steps: FileStep[];
+  pumping: boolean;
   /** onChunk failed: the file fails with this once its events are drained. */
   failure: unknown;
   /** Its done or failed event arrived. */
   ended: boolean;
   settled: boolean;
   abortListener: (() => void) | null;
+}
+
+interface FileStep {
+  run(): unknown;
+  fail(error: unknown): void;
+  after(): void;
 }
 
 interface Batch {
@@ -146,7 +153,18 @@ export class IngestPool {
    */
   ingestFile(path: string, options: IngestFileOptions = {}): Promise<FileResult> {
     return new Promise<FileResult>((resolve, reject) => {
-      const request: FileRequest = { path, options, resolve, reject, chain: Promise.resolve(), failure: null, ended: false, settled: false, abortListener: null };
+      const request: FileRequest = {
+        path,
+        options,
+        resolve,
+        reject,
+        steps: [],
+        pumping: false,
+        failure: null,
+        ended: false,
+        settled: false,
+        abortListener: null,
+      };
       if (options.signal?.aborted) {
         reject(new IngestCancelledError(path));
         return;
@@ -267,23 +285,29 @@ export class IngestPool {
           break;
         }
         case 'chunk': {
-          const cost = eventCost(event.stored.byteLength);
+          const cost = eventCost(event.storedLength);
           const onChunk = request.options.onChunk;
-          if (!onChunk || request.failure !== null || request.settled) {
+          if (!onChunk || batch.slab === null) {
             ack(cost);
             break;
           }
-          const chunk: StoredChunk = { index: event.index, id: event.id, plainLength: event.plainLength, compressed: event.compressed, stored: Buffer.from(event.stored) };
+          const chunk: StoredChunk = {
+            index: event.index,
+            id: event.id,
+            plainLength: event.plainLength,
+            compressed: event.compressed,
+            stored: Buffer.from(batch.slab, event.storedOffset, event.storedLength),
+          };
           const file = event.file;
-          request.chain = request.chain
-            .then(() => (request.failure === null ? onChunk(chunk) : undefined))
-            .catch((err: unknown) => {
-              if (request.failure === null) {
-                request.failure = err;
-                reply({ type: 'cancel-file', file } satisfies IngestReply);
-              }
-            })
-            .finally(() => ack(cost));
+          this.enqueue(request, {
+            run: () => (request.failure === null && !request.settled ? onChunk(chunk) : undefined),
+            fail: (err) => {
+              if (request.failure !== null) return;
+              request.failure = err;
+              reply({ type: 'cancel-file', file } satisfies IngestReply);
+            },
+            after: () => ack(cost),
+          });
           break;
         }
         case 'done':
@@ -291,15 +315,59 @@ export class IngestPool {
           request.ended = true;
           ack(eventCost(0));
           const outcome = event;
-          void request.chain.then(() => {
-            if (request.failure !== null) this.settle(request, request.failure);
-            else if (outcome.type === 'done') this.settle(request, null, { path: request.path, ...outcome.summary });
-            else this.settle(request, reviveFileError(outcome.error));
+          this.enqueue(request, {
+            run: () => {
+              if (request.failure !== null) this.settle(request, request.failure);
+              else if (outcome.type === 'done') this.settle(request, null, { path: request.path, ...outcome.summary });
+              else this.settle(request, reviveFileError(outcome.error));
+            },
+            fail: () => {},
+            after: () => {},
           });
           break;
         }
       }
     }
+  }
+
+  /**
+   * Runs a file's steps one after another. Synchronous onChunk handlers run right away with no
+   * promise in between (thousands of small files); a returned promise holds the next step.
+   */
+  private enqueue(request: FileRequest, step: FileStep): void {
+    request.steps.push(step);
+    if (!request.pumping) this.pump(request);
+  }
+
+  private pump(request: FileRequest): void {
+    request.pumping = true;
+    for (let step = request.steps.shift(); step; step = request.steps.shift()) {
+      let result: unknown;
+      try {
+        result = step.run();
+      } catch (err) {
+        step.fail(err);
+        step.after();
+        continue;
+      }
+      if (isPromiseLike(result)) {
+        const current = step;
+        result.then(
+          () => {
+            current.after();
+            this.pump(request);
+          },
+          (err: unknown) => {
+            current.fail(err);
+            current.after();
+            this.pump(request);
+          },
+        );
+        return;
+      }
+      step.after();
+    }
+    request.pumping = false;
   }
 
   private failUnended(files: FileRequest[], error: unknown): void {
@@ -315,6 +383,10 @@ export class IngestPool {
     if (result) request.resolve(result);
     else request.reject(error);
   }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 function isKnownSafely(isKnown: ((id: string) => boolean) | undefined, id: string): boolean {

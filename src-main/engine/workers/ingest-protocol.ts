@@ -30,13 +30,18 @@ export interface FileSummary {
 
 export type IngestEvent =
   | { type: 'ids'; file: number; chunks: { index: number; id: string }[] }
-  | { type: 'chunk'; file: number; index: number; id: string; plainLength: number; compressed: boolean; stored: ArrayBuffer }
+  | { type: 'chunk'; file: number; index: number; id: string; plainLength: number; compressed: boolean; storedOffset: number; storedLength: number }
   | { type: 'done'; file: number; summary: FileSummary }
   | { type: 'failed'; file: number; error: SerializedError };
 
-/** Worker -> main: events grouped to save messages (many per message for small files). */
+/**
+ * Worker -> main: events grouped to save messages (many per message for small files). The
+ * stored bytes of all chunk events share one transferred buffer: one ArrayBuffer per group
+ * instead of one per chunk, which is most of the garbage-collection cost of small files.
+ */
 export interface IngestEventBatch {
   events: IngestEvent[];
+  slab: ArrayBuffer | null;
 }
 
 /** Main -> worker while a task runs. */

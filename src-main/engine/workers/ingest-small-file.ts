@@ -52,7 +52,7 @@ export function ingestSmallFile(job: SmallFileJob): FileSummary | null {
     if (size === 0) return { sha256, size, mtimeMs: before.mtimeMs, chunks: [], knownChunks: 0 };
     const id = job.encoder.idFromDigest(digest);
     const { stored, compressed } = job.encoder.encode(plain);
-    job.outbox.push({ type: 'chunk', file: job.file, index: 0, id, plainLength: size, compressed, stored });
+    job.outbox.pushChunk({ file: job.file, index: 0, id, plainLength: size, compressed }, stored, stored === plain);
     return { sha256, size, mtimeMs: before.mtimeMs, chunks: [{ id, length: size }], knownChunks: 0 };
   } catch (err) {
     throw fileErrorFromFs(job.path, err);
