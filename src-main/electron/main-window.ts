@@ -1,11 +1,13 @@
-import { BrowserWindow, shell } from 'electron';
-import { appOrigin, isSafeExternalUrl, secureWebPreferences } from './security';
+import { BrowserWindow } from 'electron';
+import { appOrigin, secureWebPreferences } from './security';
 import { guardWebContents } from './web-contents-guards';
 
 export interface MainWindowOptions {
   preload: string;
   /** Development only (see `devServerUrlFrom`): load the UI from the dev server. */
   devServerUrl: string | undefined;
+  /** Where a plain https link the page tries to open goes (the system browser). */
+  openExternal: (url: string) => void;
 }
 
 /** The one window of the app, hardened, showing the UI from app:// (never file://). */
@@ -19,12 +21,7 @@ export function createHardenedWindow(options: MainWindowOptions): BrowserWindow 
     title: 'Cairn',
     webPreferences: secureWebPreferences(options.preload),
   });
-  guardWebContents(win.webContents, {
-    devServerUrl: options.devServerUrl,
-    openExternal: (url) => {
-      if (isSafeExternalUrl(url)) void shell.openExternal(url);
-    },
-  });
+  guardWebContents(win.webContents, { devServerUrl: options.devServerUrl, openExternal: options.openExternal });
   win.once('ready-to-show', () => win.show());
   void win.loadURL(options.devServerUrl ?? `${appOrigin}/index.html`);
   return win;

@@ -53,6 +53,7 @@ function devServerUrl(): string | undefined {
   return devServerUrlFrom(process.env, app.isPackaged);
 }
 
+/** The one place the app hands a URL to the OS: only plain https links (see isSafeExternalUrl). */
 function openExternal(url: string): void {
   if (isSafeExternalUrl(url)) void shell.openExternal(url);
 }
@@ -63,7 +64,7 @@ export function lockDown(win: BrowserWindow): void {
 }
 
 export function createMainWindow(paths: DesktopPaths): BrowserWindow {
-  return createHardenedWindow({ preload: paths.preload, devServerUrl: devServerUrl() });
+  return createHardenedWindow({ preload: paths.preload, devServerUrl: devServerUrl(), openExternal });
 }
 
 export function isTrustedSender(event: IpcMainInvokeEvent): boolean {

@@ -113,3 +113,15 @@ export class BodyLengthMismatchError extends CairnError {
     this.name = 'BodyLengthMismatchError';
   }
 }
+
+/** The caller's stream body failed while it was read; nothing was written. */
+export class BodySourceError extends CairnError {
+  constructor(key: string, options: { cause?: unknown } = {}) {
+    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super('IO', `Reading the data to write as "${key}" failed: ${reason}; nothing was written.`, {
+      hint: 'Check the source file or stream, then write again.',
+      cause: options.cause,
+    });
+    this.name = 'BodySourceError';
+  }
+}

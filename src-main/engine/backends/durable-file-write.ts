@@ -3,7 +3,8 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { temporaryNamePrefix } from './backend';
-import { BodyLengthMismatchError, OperationCancelledError } from './backend-errors';
+import { CairnError } from '../../../src-shared/errors';
+import { BodyLengthMismatchError, BodySourceError, OperationCancelledError } from './backend-errors';
 import type { LocalFileSystem } from './local-file-system';
 import { errnoCode } from './local-fs-errors';
 
@@ -108,9 +109,15 @@ async function writeAll(handle: FileHandle, buffer: Buffer): Promise<number> {
 
 async function writeStream(handle: FileHandle, body: Readable, options: DurableWriteOptions): Promise<number> {
   let size = 0;
+  const chunks = body[Symbol.asyncIterator]();
   try {
-    for await (const chunk of body) {
+    for (;;) {
+      const next = await chunks.next().catch((err: unknown) => {
+        throw err instanceof CairnError ? err : new BodySourceError(options.label, { cause: err });
+      });
+      if (next.done) break;
       throwIfAborted(options.signal, options.label);
+      const chunk: unknown = next.value;
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array | string);
       size += await writeAll(handle, buffer);
       if (options.contentLength !== undefined && size > options.contentLength) {

@@ -10,6 +10,7 @@ import {
   subjectOf,
   type ArtifactClaim,
   type EventKind,
+  type Stamp,
   type EventRecord,
   type JsonValue,
   type LinkCandidate,
@@ -26,6 +27,7 @@ import type { ArtifactView, EventView, LinkView, ValidatorResult, VersionDetail,
 import type { Logger } from '../logger';
 import { artifactIdOf, randomId } from './artifact-id';
 import { CatalogueIndex, type ArtifactEntry } from './catalogue-index';
+import type { LwwRegisters } from './lww-registers';
 import {
   DeletedEntryError,
   IllegalTransitionError,
@@ -119,6 +121,7 @@ export class Catalogue {
   private readonly lister: ArtifactLister;
   private readonly origin = { catalogue: true };
   private batchDepth = 0;
+  private lastTick = 0;
 
   constructor(deps: CatalogueDeps) {
     if (deps.deviceId.length === 0 || deps.deviceId.includes('|')) throw new InvalidCatalogueInputError('The device id', 'it is empty or contains "|"');
@@ -390,7 +393,7 @@ export class Catalogue {
     const subject = subjectOf.link({ from: from.id, kind, to: to.id });
     if ((this.index.links.winner(subject)?.value ?? false) !== present) {
       await this.write(() => {
-        const candidate: LinkCandidate = { from: from.id, kind, to: to.id, value: present, ...this.index.links.nextStamp(subject, this.deviceId, this.now()) };
+        const candidate: LinkCandidate = { from: from.id, kind, to: to.id, value: present, ...this.stampFor(this.index.links, subject) };
         this.index.maps.links.set(candidateKey(subject, this.deviceId), encodeRecord(candidate));
         this.putEvent('linked', { artifactId: from.artifactId, versionId: from.id }, { kind, from: from.id, to: to.id, removed: !present });
       });
@@ -456,7 +459,7 @@ export class Catalogue {
   /** Records (or refreshes) this device in the manifest's device list. */
   async registerDevice(name: string): Promise<void> {
     checkLength('The device name', name, 200);
-    const now = this.now();
+    const now = this.tick();
     const existing = this.index.devices.get(this.deviceId);
     await this.write(() => {
       this.index.maps.devices.set(this.deviceId, encodeRecord({ deviceId: this.deviceId, name, host: this.host, firstSeenAt: existing?.firstSeenAt ?? now, lastSeenAt: now }));
@@ -522,10 +525,25 @@ export class Catalogue {
     return versionView(this.index, this.index.versions.get(versionId) as VersionRecord);
   }
 
-  /** Creation time of a new version: now, but never before the artifact's newest version. */
+  /**
+   * The time of a new record: now, but always after this catalogue's previous record (so one
+   * device's events keep their order within a millisecond) and after `atLeast`.
+   */
+  private tick(atLeast = 0): number {
+    const at = Math.max(this.now(), this.lastTick + 1, atLeast);
+    this.lastTick = at;
+    return at;
+  }
+
+  /** A stamp that beats the register's current winner (the device has seen it: it wins). */
+  private stampFor(registers: LwwRegisters<Stamp>, subject: string): Stamp {
+    return { at: this.tick(registers.earliestWinningAt(subject)), device: this.deviceId };
+  }
+
+  /** Creation time of a new version: never before the artifact's newest version. */
   private nextCreatedAt(entry: ArtifactEntry | undefined): number {
     const newest = entry?.versions.at(entry.versions.length - 1);
-    return Math.max(this.now(), newest ? newest.createdAt + 1 : 0);
+    return this.tick(newest ? newest.createdAt + 1 : 0);
   }
 
   private typeOfVersion(version: VersionRecord): string {
@@ -559,11 +577,10 @@ export class Catalogue {
     if (versions.length === 0) return;
     const byArtifact = new Map<string, VersionRecord[]>();
     for (const version of versions) byArtifact.set(version.artifactId, [...(byArtifact.get(version.artifactId) ?? []), version]);
-    const now = this.now();
     await this.write(() => {
       for (const version of versions) {
         const subject = subjectOf.tombstone({ target: 'version', id: version.id });
-        const candidate: TombstoneCandidate = { target: 'version', id: version.id, value: deleted, reason, ...this.index.tombstones.nextStamp(subject, this.deviceId, now) };
+        const candidate: TombstoneCandidate = { target: 'version', id: version.id, value: deleted, reason, ...this.stampFor(this.index.tombstones, subject) };
         this.index.maps.tombstones.set(candidateKey(subject, this.deviceId), encodeRecord(candidate));
       }
       for (const [artifactId, group] of byArtifact) {
@@ -574,20 +591,20 @@ export class Catalogue {
 
   private putStatus(version: VersionRecord, from: VersionStatus, to: VersionStatus, reason: string | null): void {
     const subject = subjectOf.status({ versionId: version.id });
-    const candidate: StatusCandidate = { versionId: version.id, value: to, reason, ...this.index.status.nextStamp(subject, this.deviceId, this.now()) };
+    const candidate: StatusCandidate = { versionId: version.id, value: to, reason, ...this.stampFor(this.index.status, subject) };
     this.index.maps.status.set(candidateKey(subject, this.deviceId), encodeRecord(candidate));
     this.putEvent('status_changed', { artifactId: version.artifactId, versionId: version.id }, { from, to, reason });
   }
 
   private putTag(artifactId: string, tag: string, present: boolean): void {
     const subject = subjectOf.tag({ artifactId, tag });
-    const candidate: TagCandidate = { artifactId, tag, value: present, ...this.index.tags.nextStamp(subject, this.deviceId, this.now()) };
+    const candidate: TagCandidate = { artifactId, tag, value: present, ...this.stampFor(this.index.tags, subject) };
     this.index.maps.tags.set(candidateKey(subject, this.deviceId), encodeRecord(candidate));
   }
 
   private putMeta(artifactId: string, field: string, value: string | null): void {
     const subject = subjectOf.meta({ artifactId, field });
-    const candidate: MetaCandidate = { artifactId, field, value, ...this.index.meta.nextStamp(subject, this.deviceId, this.now()) };
+    const candidate: MetaCandidate = { artifactId, field, value, ...this.stampFor(this.index.meta, subject) };
     this.index.maps.meta.set(candidateKey(subject, this.deviceId), encodeRecord(candidate));
   }
 
@@ -619,7 +636,7 @@ export class Catalogue {
     details: Record<string, JsonValue>,
   ): void {
     const subject = subjectOf.tombstone({ target, id });
-    const candidate: TombstoneCandidate = { target, id, value: deleted, reason, ...this.index.tombstones.nextStamp(subject, this.deviceId, this.now()) };
+    const candidate: TombstoneCandidate = { target, id, value: deleted, reason, ...this.stampFor(this.index.tombstones, subject) };
     this.index.maps.tombstones.set(candidateKey(subject, this.deviceId), encodeRecord(candidate));
     this.putEvent(eventKind, about, details);
   }
@@ -633,7 +650,7 @@ export class Catalogue {
     return {
       id: randomId(),
       kind,
-      at: this.now(),
+      at: this.tick(),
       device: this.deviceId,
       artifactId: about.artifactId ?? null,
       versionId: about.versionId ?? null,

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CommandSpec } from '../../../src-shared/contract/define';
-import { catalogueCommands } from '../../../src-shared/contract/catalogue';
+import type { catalogueCommands } from '../../../src-shared/contract/catalogue';
 import type { CallContext } from '../api/handlers';
 import { applyRetention, previewRetention } from '../policy/retention';
 import type { Catalogue } from './catalogue';

@@ -34,10 +34,10 @@ export class LwwRegisters<C extends Stamp> {
     return this.winners.get(subject);
   }
 
-  /** The stamp a new candidate must beat to win: after the current winner, never in the past. */
-  nextStamp(subject: string, device: string, now: number): Stamp {
+  /** The earliest `at` that beats the current winner (0 when there is none). */
+  earliestWinningAt(subject: string): number {
     const current = this.winners.get(subject);
-    return { at: current && current.at >= now ? current.at + 1 : now, device };
+    return current ? current.at + 1 : 0;
   }
 
   allWinners(): IterableIterator<[string, C]> {

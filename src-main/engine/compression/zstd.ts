@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../../src-shared/errors';
 import { looksIncompressible } from './entropy';
 import { CorruptBlobError } from './errors';
 import { zstdCodec } from './zstd-codec';
@@ -22,6 +23,9 @@ function shrinksEnough(compressedLength: number, plainLength: number): boolean {
  * Needs `await prepareZstd()` once per thread.
  */
 export function compressBlob(plain: Uint8Array, level: number = defaultCompressionLevel): Uint8Array | null {
+  if (!Number.isInteger(level) || level < 1 || level > 19) {
+    throw new InvalidInputError('zstd compression', [`level ${level} is not an integer from 1 to 19`]);
+  }
   const probe = plain.length > probeLength ? plain.subarray(0, probeLength) : plain;
   if (looksIncompressible(probe)) return null;
   const codec = zstdCodec();

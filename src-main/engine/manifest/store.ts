@@ -38,6 +38,13 @@ export interface LoadReport {
   updatesCovered: number;
   /** Objects refused by this load (each also logged); everything else was applied. */
   problems: ManifestObjectRefusedError[];
+  /**
+   * True when applied changes wait for earlier changes of the same writer that are missing (in
+   * a refused object): Yjs integrates a writer's changes in order, so they appear once a good
+   * copy of the missing object arrives through `applyRemote`. Nothing waiting is lost: snapshots
+   * keep it.
+   */
+  waiting: boolean;
 }
 
 /** An object compaction may delete because the new snapshot holds it. */
@@ -217,7 +224,7 @@ export class ManifestStore {
       this.assertOpen();
       this.assertLoaded('apply remote objects');
       const parsed = parseManifestKey(key);
-      if (!parsed) throw new ManifestObjectRefusedError(key, 'its key is not a manifest object key');
+      if (!parsed) throw this.noteRefused(new ManifestObjectRefusedError(key, 'its key is not a manifest object key'), null);
       if (this.isApplied(key, parsed)) return { applied: false, reason: 'already applied' } as const;
       let decoded: DecodedObject;
       try {
@@ -226,10 +233,15 @@ export class ManifestStore {
         if (err instanceof ManifestObjectRefusedError) this.noteRefused(err, parsed);
         throw err;
       }
-      try {
-        await this.backend.put(key, bytes, { ifNoneMatch: true });
-      } catch (err) {
-        if (!(err instanceof ObjectExistsError)) throw err;
+      if (this.refused.delete(key)) {
+        // A good copy of an object refused here: it replaces the damaged local one.
+        await this.backend.put(key, bytes);
+      } else {
+        try {
+          await this.backend.put(key, bytes, { ifNoneMatch: true });
+        } catch (err) {
+          if (!(err instanceof ObjectExistsError)) throw err;
+        }
       }
       const problem = this.applyDecoded([decoded]);
       if (problem) throw problem;
@@ -242,7 +254,12 @@ export class ManifestStore {
     return new Map(this.seen);
   }
 
-  /** Every object refused so far (loads and remote applies). */
+  /** True while applied changes wait for missing earlier ones (see LoadReport.waiting). */
+  isWaiting(): boolean {
+    return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
+  }
+
+  /** Every object refused so far and not repaired since (loads and remote applies). */
   problems(): ManifestObjectRefusedError[] {
     return [...this.refused.values()];
   }
@@ -384,8 +401,10 @@ export class ManifestStore {
     this.nextSeq = Math.max(this.nextSeq, (this.seen.get(this.deviceId) ?? 0) + 1, (this.applied.get(this.deviceId)?.max() ?? 0) + 1);
     this.loadedOnce = true;
     for (const problem of problems) this.log?.warn(problem.message, 'manifest');
+    const waiting = this.isWaiting();
+    if (waiting) this.log?.warn('some manifest changes wait for earlier changes that are missing; they appear once a good copy of the refused objects arrives', 'manifest');
     if (this.pending.length > 0) this.scheduleFlush();
-    return { snapshotsApplied, updatesApplied, updatesCovered, problems };
+    return { snapshotsApplied, updatesApplied, updatesCovered, problems, waiting };
   }
 
   /** Verifies and parses one object (throws ManifestObjectRefusedError). */

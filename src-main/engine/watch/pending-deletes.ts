@@ -22,8 +22,12 @@ export interface PendingDelete {
 
 export interface PendingDeletesOptions {
   windowMs: number;
-  /** The window closed with no match: the owner decides (tombstone now, or hold longer). */
-  onExpired: (entry: PendingDelete) => void;
+  /**
+   * The window closed with no match. The owner returns how many more milliseconds to hold the
+   * entry (a possible match is still settling), or undefined to release it: then it is the
+   * owner's to tombstone.
+   */
+  onExpired: (entry: PendingDelete) => number | undefined;
 }
 
 export class PendingDeletes {
@@ -35,14 +39,6 @@ export class PendingDeletes {
     if (this.entries.has(entry.key)) return;
     const held = { ...entry, since: performance.now() };
     this.entries.set(entry.key, { entry: held, timer: this.timerFor(held, this.options.windowMs) });
-  }
-
-  /** Keeps an entry waiting `delayMs` more (the owner saw a possible match still settling). */
-  extend(key: string, delayMs: number): void {
-    const slot = this.entries.get(key);
-    if (!slot) return;
-    clearTimeout(slot.timer);
-    slot.timer = this.timerFor(slot.entry, delayMs);
   }
 
   has(key: string): boolean {
@@ -106,8 +102,9 @@ export class PendingDeletes {
     return setTimeout(() => {
       const slot = this.entries.get(entry.key);
       if (slot?.entry !== entry) return;
-      this.entries.delete(entry.key);
-      this.options.onExpired(entry);
+      const holdMs = this.options.onExpired(entry);
+      if (holdMs !== undefined && this.entries.get(entry.key) === slot) slot.timer = this.timerFor(entry, holdMs);
+      else if (this.entries.get(entry.key) === slot) this.entries.delete(entry.key);
     }, delayMs);
   }
 }

@@ -43,11 +43,12 @@ describe('hardenSession', () => {
 
   it('puts our CSP on every response the session receives, replacing the server’s', () => {
     const { headers } = hardenedSession();
-    for (const responseHeaders of [
+    const cases: Array<Record<string, string[]> | undefined> = [
       { 'Content-Type': ['text/html'] },
       { 'content-security-policy': ["script-src 'unsafe-eval' https://cdn.example"] },
       undefined,
-    ]) {
+    ];
+    for (const responseHeaders of cases) {
       const callback = vi.fn();
       headers({ url: 'http://localhost:5173/', ...(responseHeaders && { responseHeaders }) }, callback);
       const [response] = callback.mock.calls[0] as [{ responseHeaders: Record<string, string[]> }];
