@@ -8,17 +8,25 @@
 import type { z } from 'zod';
 import { desktopCommands } from './contract/desktop';
 import { engineCommands, engineEvents } from './contract/engine';
+import { endpointCommands } from './contract/endpoints';
+import { catalogueCommands, catalogueEvents } from './contract/catalogue';
 import { repositoryCommands, repositoryEvents } from './contract/repository';
+import { vaultCommands, vaultEvents } from './contract/vault';
 
 export const commands = {
   ...engineCommands,
   ...repositoryCommands,
+  ...endpointCommands,
+  ...catalogueCommands,
+  ...vaultCommands,
   ...desktopCommands,
 } as const;
 
 export const events = {
   ...engineEvents,
   ...repositoryEvents,
+  ...catalogueEvents,
+  ...vaultEvents,
 } as const;
 
 export type Commands = typeof commands;

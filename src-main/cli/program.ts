@@ -1,8 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { cairnVersion } from '../engine/version';
+import { registerCatalogueCommands } from './commands/catalogue';
+import { registerEndpointCommands } from './commands/endpoints';
 import { registerRepositoryCommands } from './commands/repository';
 import { registerServe } from './commands/serve';
-import { registerStatus } from './commands/status';
 import { createContext, type CliContext, type GlobalOptions } from './context';
 import { exitCodes, reportError } from './output';
 
@@ -17,9 +18,10 @@ export function buildProgram(): Command {
     .exitOverride();
 
   const context = (): CliContext => createContext(program.opts<GlobalOptions>());
-  registerStatus(program, context);
   registerServe(program, context);
   registerRepositoryCommands(program, context);
+  registerCatalogueCommands(program, context);
+  registerEndpointCommands(program, context);
   return program;
 }
 

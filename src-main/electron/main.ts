@@ -9,12 +9,14 @@ import { CairnError } from '../../src-shared/errors';
 import type { Engine } from '../engine/engine';
 import { startOwningEngine } from '../server/owning-engine';
 import { ActivityTracker } from './activity-status';
+import { BackUpNow } from './back-up-now';
 import { desktopCommandHandlers } from './desktop-commands';
 import { applyStartAtLogin, DesktopSettings, loginItemSupported } from './desktop-settings';
 import { FailureNotifier } from './failure-notifier';
 import { forwardEvents, registerIpc } from './ipc';
 import { createHardenedWindow, hideOnClose, revealWindow } from './main-window';
 import { serveAppRequest } from './protocol';
+import { holdQuitUntil } from './quit-hold';
 import { SecretStore } from './secret-store';
 import {
   appScheme,
@@ -80,6 +82,7 @@ export interface DesktopApp {
   settings: DesktopSettings;
   tray: DesktopTray;
   activity: ActivityTracker;
+  backUpNow: BackUpNow;
   window(): BrowserWindow;
 }
 
@@ -136,9 +139,11 @@ export async function runDesktop(paths: DesktopPaths = defaultDesktopPaths()): P
     activity.acknowledgeError();
   };
 
+  const backUpNow = new BackUpNow(engine);
   const tray = new DesktopTray(paths.trayIconDir ?? defaultTrayIconDir(), {
     open: show,
     quit: () => app.quit(),
+    backUpNow: () => void backUpNow.run(),
     ...(loginItemSupported(process.platform) && {
       startAtLogin: {
         enabled: () => settings.startAtLogin,
@@ -163,27 +168,19 @@ export async function runDesktop(paths: DesktopPaths = defaultDesktopPaths()): P
   app.on('activate', show);
   // Without a listener Electron quits when the last window closes; Cairn stays in the tray.
   app.on('window-all-closed', () => {});
-  let stopState: 'running' | 'stopping' | 'stopped' = 'running';
-  app.on('will-quit', (event) => {
-    if (stopState === 'stopped') return;
-    // Hold the quit until the engine has flushed and released the repository lock.
-    event.preventDefault();
-    if (stopState === 'stopping') return;
-    stopState = 'stopping';
-    stopObserving();
-    stopForwarding();
-    activity.dispose();
-    tray.destroy();
-    void owner
-      .stop()
-      .catch((err: unknown) => console.error(`cairn: the engine did not stop cleanly: ${describe(err)}`))
-      .finally(() => {
-        stopState = 'stopped';
-        app.quit();
-      });
-  });
+  holdQuitUntil(
+    app,
+    async () => {
+      stopObserving();
+      stopForwarding();
+      activity.dispose();
+      tray.destroy();
+      await owner.stop();
+    },
+    (err) => console.error(`cairn: the engine did not stop cleanly: ${describe(err)}`),
+  );
 
-  return { engine, secrets, settings, tray, activity, window: () => win };
+  return { engine, secrets, settings, tray, activity, backUpNow, window: () => win };
 }
 
 function describe(err: unknown): string {

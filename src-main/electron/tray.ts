@@ -6,6 +6,8 @@ import type { ActivitySnapshot, ActivityStatus } from './activity-status';
 export interface TrayActions {
   open(): void;
   quit(): void;
+  /** Runs `backup.run` on every backup endpoint (see back-up-now.ts). */
+  backUpNow(): void;
   /** Absent where the OS has no login items Electron can set (Linux). */
   startAtLogin?: { enabled: () => boolean; set: (on: boolean) => void };
 }
@@ -17,14 +19,15 @@ const statusLabels: Record<ActivityStatus, string> = {
 };
 
 /**
- * The tray menu. "Pause all" and "Back up now" are not here: the contract has no command for
- * either yet, and the tray only ever does what the contract can.
+ * The tray menu. There is no "Pause all": the contract has no command to pause with yet, and the
+ * tray only ever does what the contract can.
  */
 export function trayMenuTemplate(status: ActivityStatus, actions: TrayActions): MenuItemConstructorOptions[] {
   const items: MenuItemConstructorOptions[] = [
     { id: 'status', label: statusLabels[status], enabled: false },
     { type: 'separator' },
     { id: 'open', label: 'Open Cairn', click: () => actions.open() },
+    { id: 'back-up-now', label: 'Back up now', click: () => actions.backUpNow() },
   ];
   const login = actions.startAtLogin;
   if (login) {

@@ -3,7 +3,12 @@ import type { CommandName } from '../../src-shared/contract';
 import { CairnError } from '../../src-shared/errors';
 import { desktopHandlers } from './api/desktop-handlers';
 import { dispatch } from './api/dispatch';
+import { catalogueBridge } from './api/catalogue-bridge';
+import { endpointHandlers } from './api/endpoint-handlers';
 import { repositoryHandlers } from './api/repository-handlers';
+import { catalogueJobRecorder, vaultHandlers } from './api/vault-handlers';
+import { EndpointStore } from './endpoints/config';
+import { BackupService } from './replicate/backup-service';
 import type { AreaHandlers, CallContext, Handlers } from './api/handlers';
 import { EventBus } from './events';
 import { createLogger, type Logger, type LogLevel } from './logger';
@@ -48,15 +53,23 @@ export class Engine {
   readonly vault: Vault;
   private readonly options: EngineOptions;
   private heldLock: HeldLock | null = null;
+  readonly backups: BackupService;
+  private stopForwarding: Array<() => void> = [];
 
   constructor(options: EngineOptions = {}) {
     this.options = options;
     this.repositoryPath = options.repositoryPath ?? defaultRepositoryPath();
     this.log = createLogger(this.events, { echoLevel: options.logEcho ?? 'silent' });
-    this.vault = new Vault({ repositoryPath: this.repositoryPath, passphrase: options.passphrase });
+    this.vault = new Vault({ repositoryPath: this.repositoryPath, passphrase: options.passphrase, log: this.log });
+    const endpoints = EndpointStore.forLocalDir(this.vault.localDir);
+    this.backups = new BackupService({ local: () => this.vault.backend, endpoints, events: this.events, jobs: catalogueJobRecorder(this.vault) });
+    this.vault.onOpen((vault) => this.forwardCatalogueEvents(vault));
     this.handlers = {
       ...this.engineHandlers(),
       ...repositoryHandlers(this.vault, this.events),
+      ...endpointHandlers(endpoints, this.backups),
+      ...catalogueBridge(this.vault),
+      ...vaultHandlers(this.vault, this.events),
       ...desktopHandlers(),
     } satisfies Handlers;
   }
@@ -98,6 +111,7 @@ export class Engine {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
     this.log.info('engine stopping', 'engine');
+    for (const stop of this.stopForwarding.splice(0)) stop();
     await this.vault.close();
     await this.heldLock?.release();
     this.heldLock = null;
@@ -112,6 +126,16 @@ export class Engine {
       });
     }
     return dispatch(this.handlers, name, input, ctx);
+  }
+
+  /** Catalogue changes and manifest updates flow up to clients (the renderer's replica). */
+  private forwardCatalogueEvents(vault: Vault): void {
+    const catalogue = vault.catalogue!;
+    const doc = vault.manifest!.doc;
+    this.stopForwarding.push(catalogue.onChange((change) => this.events.emit('catalogue.changed', change)));
+    const onUpdate = (update: Uint8Array) => this.events.emit('manifest.update', { update: Buffer.from(update).toString('base64') });
+    doc.on('updateV2', onUpdate);
+    this.stopForwarding.push(() => doc.off('updateV2', onUpdate));
   }
 
   /** The repository lock this engine holds, if it took one. */

@@ -4,7 +4,7 @@
  * Nothing else in the renderer knows which.
  */
 import { createClient } from '../../src-shared/client';
-import { commandNames, type CairnClient } from '../../src-shared/contract';
+import { commandNames, isCommandName, type CairnClient, type CommandInput, type CommandName, type CommandOutput } from '../../src-shared/contract';
 import { decodeBridgeError } from '../../src-shared/errors';
 import { createWebSocketTransport, type ConnectionState } from './websocket-transport';
 
@@ -54,10 +54,17 @@ function ipcClient(bridge: CairnClient): CairnClient {
   return client as CairnClient;
 }
 
-function browserClient(): CairnClient {
-  const token = takeToken() ?? '';
+let browserToken: string | null = null;
+
+function rpcUrl(): string {
+  browserToken ??= takeToken() ?? '';
   const protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const url = `${protocol}//${window.location.host}/rpc?token=${encodeURIComponent(token)}`;
+  return `${protocol}//${window.location.host}/rpc?token=${encodeURIComponent(browserToken)}`;
+}
+
+function browserClient(): CairnClient {
+  const url = rpcUrl();
+  const token = browserToken ?? '';
   const isAuthorized = async () => {
     const response = await fetch('/api/engine.status', {
       method: 'POST',
@@ -71,3 +78,30 @@ function browserClient(): CairnClient {
 
 export const api: CairnClient = window.cairn ? ipcClient(window.cairn) : browserClient();
 export const transportKind: 'ipc' | 'websocket' = window.cairn ? 'ipc' : 'websocket';
+
+/** Whether the running contract has a command (areas arrive over time; views adapt). */
+export function hasCommand(name: string): name is CommandName {
+  return isCommandName(name);
+}
+
+export interface CancellableCall<T> {
+  result: Promise<T>;
+  /** Closes the call (the engine aborts it); null where the transport cannot (desktop IPC). */
+  cancel: (() => void) | null;
+}
+
+/**
+ * Runs one long command on a connection of its own, so closing that connection cancels just
+ * this call: the contract has no cancel command, and the engine aborts a call whose caller went
+ * away. In the desktop app IPC cannot close one call, so there is no cancel there.
+ */
+export function callCancellable<C extends CommandName>(command: C, input: CommandInput<C>): CancellableCall<CommandOutput<C>> {
+  if (window.cairn) {
+    const call = api[command] as unknown as (input: CommandInput<C>) => Promise<CommandOutput<C>>;
+    return { result: call(input), cancel: null };
+  }
+  const transport = createWebSocketTransport(rpcUrl());
+  transport.onEvent(() => {});
+  const result = (transport.call(command, input) as Promise<CommandOutput<C>>).finally(() => transport.close());
+  return { result, cancel: () => transport.close() };
+}

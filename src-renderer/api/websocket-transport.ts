@@ -9,6 +9,11 @@ interface Pending {
 
 export type ConnectionState = 'connecting' | 'open' | 'closed' | 'unauthorized';
 
+export interface ClosableTransport extends ClientTransport {
+  /** Closes the connection for good: calls in flight fail and the engine aborts them. */
+  close(): void;
+}
+
 /**
  * The contract over a WebSocket to `cairn serve`. Reconnects with backoff; calls made while
  * disconnected wait for the connection instead of failing at once.
@@ -18,8 +23,9 @@ export function createWebSocketTransport(
   onState: (state: ConnectionState) => void = () => {},
   /** Asked after a connection fails before opening: false means the token was refused. */
   isAuthorized: () => Promise<boolean> = async () => true,
-): ClientTransport {
+): ClosableTransport {
   let socket: WebSocket | null = null;
+  let closedForGood = false;
   let nextId = 1;
   let retryMs = 250;
   let unauthorized = false;
@@ -52,15 +58,20 @@ export function createWebSocketTransport(
     ws.onclose = () => {
       socket = null;
       for (const [id, call] of pending) {
-        call.reject(new RemoteError({ code: 'UNAVAILABLE', message: 'The connection to the Cairn engine was lost.', hint: 'It reconnects by itself; try again in a moment.' }));
+        call.reject(
+          closedForGood
+            ? new RemoteError({ code: 'CANCELLED', message: 'Cancelled: the call was closed before it finished.' })
+            : new RemoteError({ code: 'UNAVAILABLE', message: 'The connection to the Cairn engine was lost.', hint: 'It reconnects by itself; try again in a moment.' }),
+        );
         pending.delete(id);
       }
       const retry = () => {
         onState('closed');
+        if (closedForGood) return;
         setTimeout(connect, retryMs);
         retryMs = Math.min(retryMs * 2, 8000);
       };
-      if (opened) return retry();
+      if (opened || closedForGood) return retry();
       // Browsers hide why an upgrade failed; ask over HTTP whether it was the token.
       void isAuthorized().then(
         (ok) => {
@@ -90,6 +101,14 @@ export function createWebSocketTransport(
     },
     onEvent(sink) {
       eventSink = sink;
+    },
+    close() {
+      closedForGood = true;
+      for (const message of queue.splice(0)) {
+        pending.get(message.id)?.reject(new RemoteError({ code: 'CANCELLED', message: 'Cancelled before it started.' }));
+        pending.delete(message.id);
+      }
+      socket?.close();
     },
   };
 }

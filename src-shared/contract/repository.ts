@@ -89,7 +89,7 @@ export const repositoryEvents = {
     'Progress of a long operation (snapshot, restore, check).',
     z.object({
       jobId: z.string(),
-      kind: z.enum(['snapshot', 'restore', 'check']),
+      kind: z.enum(['snapshot', 'restore', 'check', 'backup', 'verify', 'gc']),
       phase: z.string(),
       done: z.number(),
       total: z.number(),

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { formatBytes } from '../output';
 import { passphraseForInit } from '../passphrase';
+import { versionJson } from './catalogue';
 
 function rate(bytes: number, ms: number): string {
   return `${formatBytes(bytes / Math.max(ms / 1000, 0.001))}/s`;
@@ -47,20 +48,24 @@ export function registerRepositoryCommands(program: Command, context: () => CliC
 
   program
     .command('restore')
-    .description('Restore a tree (or one path of it) into a folder')
-    .argument('<tree>', 'tree id printed by `cairn snapshot`')
+    .description('Restore a version (NAME, NAME@vN, NAME@sha256:PREFIX) or a tree id into a folder')
+    .argument('<what>', 'a version reference, or a tree id printed by `cairn snapshot`')
     .requiredOption('--to <dir>', 'folder to restore into (created if missing)')
-    .option('--path <path>', 'restore only this file or folder of the tree')
+    .option('--path <path>', 'restore only this file or folder of it')
     .option('--overwrite', 'replace files that already exist in the target')
-    .action(async (treeId: string, flags: { to: string; path?: string; overwrite?: boolean }) => {
+    .option('--any-status', 'also restore versions that are not published')
+    .action(async (what: string, flags: { to: string; path?: string; overwrite?: boolean; anyStatus?: boolean }) => {
       const ctx = context();
-      const result = await ctx.call('repo.restore', {
-        treeId,
-        target: path.resolve(flags.to),
-        ...(flags.path !== undefined ? { path: flags.path } : {}),
-        overwrite: Boolean(flags.overwrite),
-      });
-      ctx.out.result(result, () => `Restored ${result.files} file(s), ${formatBytes(result.bytes)}, to ${result.target} in ${(result.durationMs / 1000).toFixed(2)} s (${rate(result.bytes, result.durationMs)})`);
+      const target = path.resolve(flags.to);
+      const only = flags.path !== undefined ? { path: flags.path } : {};
+      if (/^[0-9a-f]{64}$/.test(what)) {
+        const result = await ctx.call('repo.restore', { treeId: what, target, ...only, overwrite: Boolean(flags.overwrite) });
+        ctx.out.result(result, () => `Restored ${result.files} file(s), ${formatBytes(result.bytes)}, to ${result.target} in ${(result.durationMs / 1000).toFixed(2)} s (${rate(result.bytes, result.durationMs)})`);
+        return;
+      }
+      const result = await ctx.call('catalogue.restoreTo', { version: what, target, ...only, overwrite: Boolean(flags.overwrite), anyStatus: Boolean(flags.anyStatus) });
+      const v = result.version;
+      ctx.out.result({ ...result, version: versionJson(v) }, () => `Restored ${v.collection}/${v.name}@v${v.number}: ${result.files} file(s), ${formatBytes(result.bytes)}, to ${result.target}`);
     });
 
   program

@@ -87,8 +87,8 @@ export class BackendTimeoutError extends CairnError {
 
 /** A body that ended before its announced length: a cut connection, retryable. */
 export class TruncatedBodyError extends BackendUnavailableError {
-  constructor(backendName: string, key: string, received: number, expected: number, options: { cause?: unknown } = {}) {
-    super(`The download of "${key}" from ${backendName} was cut after ${received} of ${expected} bytes.`, {
+  constructor(backendName: string, key: string, received: number, expected: number | undefined, options: { cause?: unknown } = {}) {
+    super(`The download of "${key}" from ${backendName} was cut after ${received}${expected === undefined ? '' : ` of ${expected}`} bytes.`, {
       hint: 'The connection dropped mid-transfer; Cairn retries on its own.',
       cause: options.cause,
     });

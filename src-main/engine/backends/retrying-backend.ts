@@ -128,7 +128,12 @@ export class RetryingBackend implements Backend {
     const delayMs = backoffDelayMs(failures, this.policy, this.random);
     this.options.onRetry?.({ verb, key, failures, delayMs, error: err });
     const signals = [signal, this.options.signal].filter((s): s is AbortSignal => s !== undefined);
-    await this.sleep(delayMs, signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals));
+    try {
+      await this.sleep(delayMs, signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals));
+    } catch (sleepError) {
+      if (sleepError instanceof OperationCancelledError) throw sleepError;
+      throw new OperationCancelledError(`${verb} "${key}" on ${this.name}`, { cause: sleepError });
+    }
   }
 
   /** After an ambiguous create-only failure: does the stored object hold exactly `body`? */

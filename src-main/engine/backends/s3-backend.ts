@@ -180,7 +180,7 @@ export class S3Backend implements Backend {
   }
 
   /** Sends GetObject; refuses ranges outside the object before reading any body. */
-  private async getObject(key: string, range: ByteRange | undefined): Promise<{ response: GetObjectCommandOutput; length: number }> {
+  private async getObject(key: string, range: ByteRange | undefined): Promise<{ response: GetObjectCommandOutput; length: number | undefined }> {
     assertValidKey(key);
     if (range) assertValidRange(range);
     if (range && range.length === 0) return this.emptyRangeResponse(key, range);
@@ -201,10 +201,10 @@ export class S3Backend implements Backend {
       }
       throw toS3Error(err, this.target, 'read', key);
     }
-    const length = response.ContentLength ?? 0;
+    const length = response.ContentLength;
     if (range && length !== range.length) {
       destroyBody(response.Body);
-      const total = Number(/\/(\d+)$/.exec(response.ContentRange ?? '')?.[1] ?? range.offset + length);
+      const total = Number(/\/(\d+)$/.exec(response.ContentRange ?? '')?.[1] ?? range.offset + (length ?? 0));
       throw new RangeNotSatisfiableError(this.name, key, range, total);
     }
     return { response, length };

@@ -11,14 +11,15 @@ import { TruncatedBodyError } from './backend-errors';
 export interface BodyExpectation {
   backendName: string;
   key: string;
-  length: number;
+  /** The announced length; undefined when the server sent none (nothing to check against). */
+  length: number | undefined;
 }
 
 /** Reads a whole response body into one buffer. */
 export async function readWholeBody(body: unknown, expected: BodyExpectation): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of checkedChunks(asReadable(body), expected)) chunks.push(chunk);
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, expected.length);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
 /** Wraps a response body as a stream that errors if it is cut; destroying it closes the body. */
@@ -33,7 +34,7 @@ async function* checkedChunks(body: Readable, expected: BodyExpectation): AsyncG
     for await (const chunk of body) {
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
       received += buffer.length;
-      if (received > expected.length) {
+      if (expected.length !== undefined && received > expected.length) {
         tooLong = true;
         break;
       }
@@ -47,7 +48,7 @@ async function* checkedChunks(body: Readable, expected: BodyExpectation): AsyncG
       hint: 'A proxy or the server is altering responses; check the endpoint.',
     });
   }
-  if (received !== expected.length) throw new TruncatedBodyError(expected.backendName, expected.key, received, expected.length);
+  if (expected.length !== undefined && received !== expected.length) throw new TruncatedBodyError(expected.backendName, expected.key, received, expected.length);
 }
 
 function asReadable(body: unknown): Readable {

@@ -91,20 +91,33 @@ const quotaSchema = z
   .strict()
   .transform((q): QuotaSpec => ({ maxArtifactBytes: q.maxArtifactSize ?? null, maxTotalBytes: q.maxTotalSize ?? null }));
 
-const validatorSchema = z.union([
-  z
-    .object({ command: z.array(z.string().min(1)).min(1), timeout: timeoutSchema.optional() })
-    .strict()
-    .transform((v): ValidatorSpec => ({ kind: 'command', command: v.command, timeoutMs: v.timeout ?? defaultValidatorTimeoutMs })),
-  z
-    .object({
-      url: z.url().refine((u) => /^https?:\/\//i.test(u), 'the validator URL must be http or https'),
-      timeout: timeoutSchema.optional(),
-      headers: z.record(z.string(), z.string()).optional(),
-    })
-    .strict()
-    .transform((v): ValidatorSpec => ({ kind: 'http', url: v.url, timeoutMs: v.timeout ?? defaultValidatorTimeoutMs, headers: v.headers ?? {} })),
-]);
+const commandValidatorSchema = z
+  .object({ command: z.array(z.string().min(1)).min(1, 'the command needs at least the program'), timeout: timeoutSchema.optional() })
+  .strict()
+  .transform((v): ValidatorSpec => ({ kind: 'command', command: v.command, timeoutMs: v.timeout ?? defaultValidatorTimeoutMs }));
+
+const httpValidatorSchema = z
+  .object({
+    url: z.url().refine((u) => /^https?:\/\//i.test(u), 'the validator URL must be http or https'),
+    timeout: timeoutSchema.optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .strict()
+  .transform((v): ValidatorSpec => ({ kind: 'http', url: v.url, timeoutMs: v.timeout ?? defaultValidatorTimeoutMs, headers: v.headers ?? {} }));
+
+/** One of the two shapes, chosen by its key so errors speak about the right one. */
+const validatorSchema = z.unknown().transform((value, ctx): ValidatorSpec => {
+  const has = (key: string) => typeof value === 'object' && value !== null && key in value;
+  const schema = has('command') ? commandValidatorSchema : has('url') ? httpValidatorSchema : null;
+  if (!schema) {
+    ctx.addIssue({ code: 'custom', message: 'a validator needs either "command" (program and arguments) or "url"' });
+    return z.NEVER;
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
 
 const extensionSchema = z
   .string()

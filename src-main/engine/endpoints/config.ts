@@ -83,9 +83,14 @@ export class EndpointStore {
   }
 
   async list(env: NodeJS.ProcessEnv = process.env): Promise<EndpointConfig[]> {
-    const stored = await this.read();
+    return (await this.listWithSource(env)).map((e) => e.endpoint);
+  }
+
+  /** Stored endpoints, plus `default` from ARTIFACT_* variables unless one is stored under that name. */
+  async listWithSource(env: NodeJS.ProcessEnv = process.env): Promise<Array<{ endpoint: EndpointConfig; source: 'settings' | 'environment' }>> {
+    const stored = (await this.read()).map((endpoint) => ({ endpoint, source: 'settings' as const }));
     const fromEnv = endpointFromEnvironment(env);
-    return fromEnv && !stored.some((e) => e.name === fromEnv.name) ? [...stored, fromEnv] : stored;
+    return fromEnv && !stored.some((e) => e.endpoint.name === fromEnv.name) ? [...stored, { endpoint: fromEnv, source: 'environment' as const }] : stored;
   }
 
   async get(name: string, env: NodeJS.ProcessEnv = process.env): Promise<EndpointConfig> {

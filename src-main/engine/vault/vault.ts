@@ -1,8 +1,17 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { CairnError } from '../../../src-shared/errors';
 import type { Backend } from '../backends/backend';
 import { LocalBackend } from '../backends/local-backend';
+import { Catalogue, type AddVersionResult } from '../catalogue/catalogue';
+import { defaultCatalogueConfig, parseCatalogueConfig, type CatalogueConfig } from '../catalogue/type-config';
 import { checkRepository, type CheckOptions, type CheckReport } from '../check/checker';
+import { collectGarbage, type GcOptions, type GcReport } from '../gc/collector';
+import type { Logger } from '../logger';
+import { ManifestStore } from '../manifest/store';
+import { liveTreeIds } from '../policy/retention';
 import { RepositoryNotFoundError } from '../repo/errors';
 import { Repository, type RepositoryStats } from '../repo/repository';
 import { restoreTree, type RestoreOptions, type RestoreResult } from '../restore/restorer';
@@ -14,6 +23,7 @@ export interface VaultOptions {
   repositoryPath: string;
   /** Asked when the repository is encrypted. */
   passphrase?: () => Promise<string | null>;
+  log?: Logger;
 }
 
 export interface RepositoryInfo {
@@ -24,16 +34,30 @@ export interface RepositoryInfo {
   deviceName: string;
 }
 
+export interface AddArtifactRequest {
+  path: string;
+  name?: string;
+  collection?: string;
+  type?: string;
+  message?: string;
+  tool?: string;
+}
+
+export type AddArtifactResult = AddVersionResult & Pick<SnapshotResult, 'bytesRead' | 'bytesNew' | 'files' | 'durationMs'>;
+
 /**
- * The open repository of an engine and the resources that go with it (backend, ingest
- * workers). Operations that write are serialised: one snapshot at a time per repository, so
- * two writers never share a pack or an index sequence number.
+ * The open repository of an engine and what goes with it: the backend, the ingest workers, the
+ * manifest store and the catalogue over it. Operations that write are serialised: one at a
+ * time per repository, so two writers never share a pack or an index sequence number.
  */
 export class Vault {
   readonly backend: Backend;
   private repo: Repository | null = null;
   private pool: IngestPool | null = null;
+  private store: ManifestStore | null = null;
+  private cat: Catalogue | null = null;
   private writeQueue: Promise<unknown> = Promise.resolve();
+  private readonly openListeners: Array<(vault: Vault) => void> = [];
 
   constructor(private readonly options: VaultOptions) {
     this.backend = new LocalBackend(options.repositoryPath);
@@ -47,16 +71,67 @@ export class Vault {
     return this.repo;
   }
 
+  get catalogue(): Catalogue | null {
+    return this.cat;
+  }
+
+  get manifest(): ManifestStore | null {
+    return this.store;
+  }
+
+  /** Called once the repository and catalogue are open (at start, or after `init`). */
+  onOpen(listener: (vault: Vault) => void): void {
+    this.openListeners.push(listener);
+    if (this.cat) listener(this);
+  }
+
   /** Opens the repository if there is one; returns false when the folder holds none yet. */
   async openIfExists(): Promise<boolean> {
     if (!(await Repository.hasConfig(this.backend))) return false;
     this.repo = await Repository.open(this.backend, { localDir: this.localDir, passphrase: this.options.passphrase });
+    await this.openCatalogue(this.repo);
     return true;
   }
 
   async init(passphrase: string | null, extra: { scryptN?: number; chunker?: { minSize: number; avgSize: number; maxSize: number } } = {}): Promise<RepositoryInfo> {
     this.repo = await Repository.init(this.backend, { passphrase, localDir: this.localDir, ...extra });
+    await this.openCatalogue(this.repo);
     return this.info()!;
+  }
+
+  private async openCatalogue(repo: Repository): Promise<void> {
+    const store = new ManifestStore({
+      backend: repo.backend,
+      repoId: repo.id,
+      deviceId: repo.device.deviceId,
+      macKey: repo.keys.manifestMacKey,
+      sealKey: repo.keys.manifestKey,
+      ...(this.options.log ? { log: this.options.log } : {}),
+    });
+    const report = await store.load();
+    for (const problem of report.problems) this.options.log?.error(problem.message, 'manifest');
+    this.store = store;
+    this.cat = new Catalogue({
+      doc: store.doc,
+      deviceId: repo.device.deviceId,
+      config: await this.loadTypeConfig(),
+      commit: () => store.flush(),
+      ...(this.options.log ? { log: this.options.log } : {}),
+    });
+    for (const listener of this.openListeners) listener(this);
+  }
+
+  /** Types, validators and quotas from `local/types.yaml` when it exists. */
+  private async loadTypeConfig(): Promise<CatalogueConfig> {
+    const file = path.join(this.localDir, 'types.yaml');
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return defaultCatalogueConfig;
+      throw err;
+    }
+    return parseCatalogueConfig(text, file);
   }
 
   info(): RepositoryInfo | null {
@@ -70,18 +145,59 @@ export class Vault {
     return this.repo;
   }
 
+  requireCatalogue(): Catalogue {
+    if (!this.cat) throw new RepositoryNotFoundError(this.options.repositoryPath);
+    return this.cat;
+  }
+
   async snapshot(source: string, options: SnapshotOptions = {}): Promise<SnapshotResult> {
     const repo = this.requireRepository();
     return this.exclusive(async () => snapshot(repo, await this.ingestPool(repo), source, options));
+  }
+
+  /** Stores a file or folder and records it as the next version of its artifact. */
+  async addArtifact(request: AddArtifactRequest, options: SnapshotOptions = {}): Promise<AddArtifactResult> {
+    const catalogue = this.requireCatalogue();
+    const absolute = path.resolve(request.path);
+    const stored = await this.snapshot(absolute, options);
+    const result = await catalogue.addVersion({
+      name: request.name ?? path.basename(absolute),
+      ...(request.collection !== undefined ? { collection: request.collection } : {}),
+      ...(request.type !== undefined ? { type: request.type } : {}),
+      ...(request.message !== undefined ? { message: request.message } : {}),
+      treeId: stored.treeId,
+      sha256: stored.digest,
+      size: stored.bytesRead,
+      provenance: { sourcePath: absolute, host: os.hostname(), tool: request.tool ?? 'cairn' },
+    });
+    return { ...result, bytesRead: stored.bytesRead, bytesNew: stored.bytesNew, files: stored.files, durationMs: stored.durationMs };
   }
 
   async restore(treeId: string, target: string, options: RestoreOptions = {}): Promise<RestoreResult> {
     return restoreTree(this.requireRepository(), treeId, target, options);
   }
 
+  /**
+   * Puts a version's content in a fresh temporary folder (for validators) and returns the path
+   * of the file, or of the folder for a bundle.
+   */
+  async materialise(versionId: string): Promise<string> {
+    const version = this.requireCatalogue().getVersion(versionId);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), `cairn-validate-${crypto.randomBytes(4).toString('hex')}-`));
+    const result = await this.restore(version.treeId, dir);
+    const entries = await fs.readdir(dir);
+    return result.files === 1 && entries.length === 1 ? path.join(dir, entries[0]!) : dir;
+  }
+
   async check(options: CheckOptions = {}): Promise<CheckReport> {
     const repo = this.requireRepository();
     return this.exclusive(() => checkRepository(repo, options));
+  }
+
+  async gc(options: GcOptions & { graceMs: number }): Promise<GcReport> {
+    const repo = this.requireRepository();
+    const catalogue = this.requireCatalogue();
+    return this.exclusive(() => collectGarbage(repo, liveTreeIds(catalogue, { graceMs: options.graceMs, now: options.now ?? Date.now() }), options));
   }
 
   async stats(): Promise<RepositoryStats> {
@@ -90,6 +206,7 @@ export class Vault {
 
   async close(): Promise<void> {
     await this.writeQueue.catch(() => undefined);
+    await this.store?.close();
     await this.pool?.close();
     this.pool = null;
   }
@@ -109,4 +226,13 @@ export class Vault {
 
 export function newJobId(): string {
   return crypto.randomBytes(8).toString('hex');
+}
+
+export class VersionNotServableError extends CairnError {
+  constructor(label: string, status: string) {
+    super('ILLEGAL_TRANSITION', `${label} is ${status}; only published versions are served by default.`, {
+      hint: 'Publish it first (`cairn publish NAME@vN` runs its validator and publishes it), or pass --any-status to restore it anyway.',
+    });
+    this.name = 'VersionNotServableError';
+  }
 }

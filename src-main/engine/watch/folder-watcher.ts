@@ -21,6 +21,7 @@ import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
+import PQueue from 'p-queue';
 import { CairnError } from '../../../src-shared/errors';
 import { artifactKeyOf, statListingSignature } from './artifact-layout';
 import type { WatchedFolder } from './config';
@@ -80,7 +81,10 @@ export interface FolderWatcherOptions {
   /** The collection's extra ignore rules (from the manifest). */
   extraIgnoreRules?: readonly string[];
   timing?: Partial<WatchTiming>;
-  /** Runs publisher work with bounded concurrency; the service shares one queue across folders. */
+  /**
+   * Runs publisher work with bounded concurrency; the service shares one queue across folders.
+   * Default: a queue of this watcher's own, two at a time.
+   */
   schedule?: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
@@ -121,7 +125,12 @@ export class FolderWatcher {
     this.timing = { ...defaultWatchTiming, ...options.timing };
     this.publisher = options.publisher;
     this.onEvent = options.onEvent ?? (() => undefined);
-    this.schedule = options.schedule ?? ((task) => task());
+    if (options.schedule) {
+      this.schedule = options.schedule;
+    } else {
+      const queue = new PQueue({ concurrency: 2 });
+      this.schedule = (task) => queue.add(task);
+    }
     this.extraIgnoreRules = options.extraIgnoreRules ?? [];
     this.rules = new IgnoreRules({ extraRules: this.extraIgnoreRules });
     this.typeRules = new TypeRules(options.folder.typeRules);

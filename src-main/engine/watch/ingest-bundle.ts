@@ -75,7 +75,8 @@ export async function ingestBundle(ctx: IngestContext, name: string): Promise<In
     if (moved && (await followBundleMove(ctx, moved, name, () => remember(ctx.cache.getBundle(moved.key) ?? { listingDigest, sha256: null, versionId: null })))) return 'done';
   }
 
-  const published = await publishArtifact(ctx, name, 'bundle');
+  const bundleFiles = files.map((file) => innerPath(name, file.path)).sort();
+  const published = await publishArtifact(ctx, name, 'bundle', bundleFiles);
   if (published) {
     remember({ listingDigest, sha256: published.sha256, versionId: published.versionId });
     ctx.emit({ type: 'published', folderId, path: name, kind: 'bundle', versionId: published.versionId, sha256: published.sha256 });

@@ -60,7 +60,7 @@ function isFsError(err: unknown): boolean {
 }
 
 /** Calls the publisher for one artifact, forwarding its progress as `ingesting` events. */
-export async function publishArtifact(ctx: IngestContext, artifactPath: string, kind: ArtifactKind) {
+export async function publishArtifact(ctx: IngestContext, artifactPath: string, kind: ArtifactKind, bundleFiles?: readonly string[]) {
   const folderId = ctx.folder.id;
   ctx.emit({ type: 'ingesting', folderId, path: artifactPath, kind });
   return ctx.publisher.publish({
@@ -70,6 +70,7 @@ export async function publishArtifact(ctx: IngestContext, artifactPath: string, 
     kind,
     type: ctx.typeRules.typeOf(artifactPath, kind),
     mode: ctx.folder.mode,
+    ...(bundleFiles ? { bundleFiles } : {}),
     onProgress: (bytesDone, bytesTotal) => ctx.emit({ type: 'ingesting', folderId, path: artifactPath, kind, bytesDone, bytesTotal }),
   });
 }

@@ -17,6 +17,12 @@ export interface PublishRequest {
   /** From the folder's type rules (first match wins); undefined when none matched. */
   type: string | undefined;
   mode: PublishMode;
+  /**
+   * For a bundle: its files, relative to the bundle folder and '/'-separated, with the ignore
+   * rules applied (no .DS_Store, swap files, partial downloads). Ingest exactly these; the
+   * publisher does not know the folder's ignore rules. Undefined for a single file.
+   */
+  bundleFiles?: readonly string[];
   /** Optional: the publisher may report bytes read so far; the watcher forwards it as `ingesting`. */
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }

@@ -16,12 +16,13 @@ function ownsBuffer(bytes: Uint8Array): boolean {
 /** Events wait to be grouped until they hold this much data or this many entries. */
 const flushBytes = 1024 * 1024;
 const flushEvents = 64;
+/** Chunks at least this large are sent in a message of their own. */
+const aloneBytes = 256 * 1024;
 
 /**
  * Sends ingest events to the main thread in groups, transferring chunk buffers, and keeps the
  * worker from running ahead: `room()` waits while more than `maxInFlight` bytes are posted but
- * not yet acknowledged (plus whatever `held` bytes the caller reports, e.g. chunks awaiting a
- * dedupe answer).
+ * not yet acknowledged.
  */
 export class EventOutbox {
   private readonly context: TaskContext;
@@ -32,7 +33,6 @@ export class EventOutbox {
   private storedBytes = 0;
   private pendingBytes = 0;
   private inFlight = 0;
-  private held = 0;
   private wake: (() => void) | null = null;
 
   constructor(context: TaskContext, maxInFlight: number) {
@@ -52,10 +52,14 @@ export class EventOutbox {
    * others are kept by reference until the group is sent.
    */
   pushChunk(fields: ChunkFields, stored: Uint8Array, volatile: boolean): void {
+    // A large chunk that owns its buffer travels alone: transferred, never copied into a slab.
+    const alone = !volatile && stored.byteLength >= aloneBytes && ownsBuffer(stored);
+    if (alone) this.flush();
     this.events.push({ type: 'chunk', ...fields, storedOffset: this.storedBytes, storedLength: stored.byteLength });
     this.stored.push(volatile ? new Uint8Array(stored) : stored);
     this.storedBytes += stored.byteLength;
     this.added(stored.byteLength);
+    if (alone) this.flush();
   }
 
   private added(storedBytes: number): void {
@@ -95,28 +99,16 @@ export class EventOutbox {
     this.notify();
   }
 
-  /** Bytes the caller keeps outside the outbox that should count against the limit. */
-  setHeld(bytes: number): void {
-    this.held = bytes;
-    this.notify();
-  }
-
-  /** Call after anything that may let the caller continue (acks, dedupe answers). */
-  notify(): void {
+  private notify(): void {
     const wake = this.wake;
     this.wake = null;
     wake?.();
   }
 
   /** Resolves when there is room for more (or the task is cancelled); flushes first. */
-  room(): Promise<void> {
-    return this.until(() => this.inFlight + this.held <= this.maxInFlight);
-  }
-
-  /** Resolves once `done()` is true or the task is cancelled, re-checking on every notify(). */
-  async until(done: () => boolean): Promise<void> {
+  async room(): Promise<void> {
     this.flush();
-    while (!done() && !this.context.signal.aborted) {
+    while (this.inFlight > this.maxInFlight && !this.context.signal.aborted) {
       await new Promise<void>((resolve) => {
         this.wake = resolve;
       });

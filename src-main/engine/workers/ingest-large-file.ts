@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Chunker } from '../chunking/fastcdc';
 import type { ChunkEncoder } from './chunk-encoder';
-import { DedupeWindow } from './dedupe-window';
+import { ChunkPipeline } from './chunk-pipeline';
 import type { EventOutbox } from './event-outbox';
 import { closeDescriptor, openForReading, readFully, sameVersion, statDescriptor } from './file-io';
 import { FileChangedError, IngestCancelledError, NotAFileError, fileErrorFromFs } from './ingest-errors';
@@ -32,21 +32,18 @@ export interface LargeFileJob {
   encoder: ChunkEncoder;
   buffers: ReadBuffers;
   outbox: EventOutbox;
-  /** Set when the main thread answers "already stored?" for this file's chunks. */
-  dedupe: DedupeWindow | null;
+  /** Ask the main thread "already stored?" for every chunk id before encoding it. */
+  askKnown: boolean;
+  /** Receives the main thread's answers while the file is being read. */
+  onAnswers(handler: ((answers: { index: number; known: boolean }[]) => void) | null): void;
   isCancelled(): boolean;
 }
 
-/** Posts one chunk's stored form. */
-export function emitChunk(job: Pick<LargeFileJob, 'encoder' | 'outbox' | 'file'>, index: number, id: string, plain: Uint8Array): void {
-  const { stored, compressed } = job.encoder.encode(plain);
-  job.outbox.pushChunk({ file: job.file, index, id, plainLength: plain.length, compressed }, stored, stored === plain);
-}
-
 /**
- * Reads, chunks and hashes one file of any size, overlapping the next read with the work on
- * the current block, and posts its chunks. The whole-file SHA-256 is updated chunk by chunk
- * while the chunk is still in cache.
+ * Reads, chunks and hashes one file of any size and posts its chunks. Three things overlap:
+ * the next read (thread pool), chunking and the whole-file SHA-256 of the current block (this
+ * thread; the digest is updated chunk by chunk while the chunk is in cache), and the chunk ids
+ * and sealing of earlier chunks (thread pool, see ChunkPipeline).
  */
 export async function ingestLargeFile(job: LargeFileJob): Promise<FileSummary> {
   let fd: number;
@@ -57,12 +54,16 @@ export async function ingestLargeFile(job: LargeFileJob): Promise<FileSummary> {
   }
   const { blocks, lead, blockSize } = job.buffers;
   let pendingRead: Promise<number> = Promise.resolve(0);
+  let abandon = () => {};
   try {
     const before = await statDescriptor(fd);
     if (!before.isFile()) throw new NotAFileError(job.path);
     const size = before.size;
     const hash = createHash('sha256');
-    const chunks: { id: string; length: number }[] = [];
+    const lengths: number[] = [];
+    const pipeline = new ChunkPipeline({ file: job.file, encoder: job.encoder, outbox: job.outbox, askKnown: job.askKnown });
+    job.onAnswers((answers) => pipeline.answer(answers));
+    abandon = () => pipeline.abandon();
 
     let position = 0;
     let requested = Math.min(blockSize, size);
@@ -90,35 +91,30 @@ export async function ingestLargeFile(job: LargeFileJob): Promise<FileSummary> {
         if (length === 0) break;
         const plain = buffer.subarray(start, start + length);
         hash.update(plain);
-        const id = job.encoder.id(plain);
-        const index = chunks.length;
-        chunks.push({ id, length });
-        if (job.dedupe) job.dedupe.add(index, id, plain);
-        else emitChunk(job, index, id, plain);
+        await pipeline.add(lengths.length, plain);
+        lengths.push(length);
         start += length;
       }
-      job.dedupe?.ask();
       if (eof) break;
       carried = end - start;
       if (carried > 0) next.set(buffer.subarray(start, end), lead - carried);
       current ^= 1;
 
-      if (job.isCancelled()) throw new IngestCancelledError(job.path);
       await job.outbox.room();
+      if (job.isCancelled()) throw new IngestCancelledError(job.path);
     }
 
     const after = await statDescriptor(fd);
     if (!sameVersion(before, after)) throw new FileChangedError(job.path);
-    if (job.dedupe) {
-      const dedupe = job.dedupe;
-      await job.outbox.until(() => dedupe.idle);
-      if (job.isCancelled()) throw new IngestCancelledError(job.path);
-    }
-    return { sha256: hash.digest('hex'), size, mtimeMs: before.mtimeMs, chunks, knownChunks: job.dedupe?.knownCount ?? 0 };
+    await pipeline.finish();
+    if (job.isCancelled()) throw new IngestCancelledError(job.path);
+    const chunks = lengths.map((length, index) => ({ id: pipeline.ids[index]!, length }));
+    return { sha256: hash.digest('hex'), size, mtimeMs: before.mtimeMs, chunks, knownChunks: pipeline.knownCount };
   } catch (err) {
-    job.dedupe?.clear();
+    abandon();
     throw fileErrorFromFs(job.path, err);
   } finally {
+    job.onAnswers(null);
     // A read still in flight writes into a buffer the next file will use: let it land first.
     await pendingRead.catch(() => 0);
     await closeDescriptor(fd);

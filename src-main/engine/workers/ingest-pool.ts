@@ -196,7 +196,7 @@ export class IngestPool {
         signal: request.options.signal,
       })
       .then(
-        () => this.failUnended(files, new RemoteError({ code: 'INTERNAL', message: `The ingest worker ended without reporting "${request.path}".` })),
+        () => this.failUnended(files, lostFileError(request.path)),
         (err: unknown) => this.failUnended(files, err instanceof TaskCancelledError ? new IngestCancelledError(request.path) : err),
       );
   }
@@ -236,7 +236,9 @@ export class IngestPool {
         onMessage: (payload, reply) => this.route(batch.files, payload as IngestEventBatch, reply),
       })
       .then(
-        () => this.failUnended(batch.files, new RemoteError({ code: 'INTERNAL', message: 'The ingest worker ended a batch without reporting every file.' })),
+        () => {
+          for (const file of batch.files) if (!file.ended) this.settle(file, lostFileError(file.path));
+        },
         (err: unknown) => {
           if (this.openBatch === batch) this.openBatch = null;
           this.failUnended(batch.files, err);
@@ -383,6 +385,11 @@ export class IngestPool {
     if (result) request.resolve(result);
     else request.reject(error);
   }
+}
+
+/** A worker finished its task without a word about this file: a bug, never expected. */
+function lostFileError(path: string): Error {
+  return new RemoteError({ code: 'INTERNAL', message: `The ingest worker finished without reporting "${path}".`, hint: 'This is a bug in Cairn; ingesting the file again usually works.' });
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

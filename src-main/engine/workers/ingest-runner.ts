@@ -1,9 +1,8 @@
 import { Chunker } from '../chunking/fastcdc';
 import { ChunkEncoder } from './chunk-encoder';
-import { DedupeWindow } from './dedupe-window';
 import { EventOutbox } from './event-outbox';
 import { IngestCancelledError } from './ingest-errors';
-import { ReadBuffers, emitChunk, ingestLargeFile } from './ingest-large-file';
+import { ReadBuffers, ingestLargeFile } from './ingest-large-file';
 import type { IngestReply, IngestTask, IngestWorkerConfig } from './ingest-protocol';
 import { ingestSmallFile } from './ingest-small-file';
 import { serializeError, type TaskContext } from './serve-tasks';
@@ -23,21 +22,25 @@ export class IngestRunner {
   private readonly smallBuffer: Buffer;
   private largeBuffers: ReadBuffers | null = null;
 
-  constructor(config: IngestWorkerConfig) {
+  private constructor(config: IngestWorkerConfig, encoder: ChunkEncoder) {
     this.config = config;
     this.chunker = new Chunker(config.chunker, config.chunkerSeed);
-    this.encoder = new ChunkEncoder(config);
+    this.encoder = encoder;
     this.smallBuffer = Buffer.allocUnsafe(this.chunker.minSize + 1);
+  }
+
+  static async create(config: IngestWorkerConfig): Promise<IngestRunner> {
+    return new IngestRunner(config, await ChunkEncoder.create(config));
   }
 
   async run(task: IngestTask, context: TaskContext): Promise<null> {
     const outbox = new EventOutbox(context, this.config.maxInFlightBytes);
     const cancelledFiles = new Set<number>();
-    let dedupe: DedupeWindow | null = null;
+    let onAnswers: ((answers: { index: number; known: boolean }[]) => void) | null = null;
     context.onMessage((payload) => {
       const reply = payload as IngestReply;
       if (reply.type === 'ack') outbox.acknowledge(reply.bytes);
-      else if (reply.type === 'known') dedupe?.answer(reply.answers);
+      else if (reply.type === 'known') onAnswers?.(reply.answers);
       else cancelledFiles.add(reply.file);
     });
     const isCancelled = (file: number) => context.signal.aborted || cancelledFiles.has(file);
@@ -49,7 +52,6 @@ export class IngestRunner {
         if (isCancelled(file)) throw new IngestCancelledError(path);
         let summary = task.type === 'batch' ? this.small(path, file, outbox) : null;
         if (summary === null) {
-          dedupe = task.type === 'file' && task.askKnown ? new DedupeWindow(file, outbox, (index, id, plain) => emitChunk({ encoder: this.encoder, outbox, file }, index, id, plain)) : null;
           summary = await ingestLargeFile({
             path,
             file,
@@ -57,10 +59,12 @@ export class IngestRunner {
             encoder: this.encoder,
             buffers: (this.largeBuffers ??= new ReadBuffers(this.chunker.maxSize, readBlockSize)),
             outbox,
-            dedupe,
+            askKnown: task.type === 'file' && task.askKnown,
+            onAnswers: (handler) => {
+              onAnswers = handler;
+            },
             isCancelled: () => isCancelled(file),
           });
-          dedupe = null;
         }
         outbox.push({ type: 'done', file, summary });
       } catch (err) {

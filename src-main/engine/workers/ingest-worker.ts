@@ -11,7 +11,7 @@ serveTasks(
   async () => {
     const config = workerInput() as IngestWorkerConfig;
     if (config.compression) await prepareZstd();
-    runner = new IngestRunner(config);
+    runner = await IngestRunner.create(config);
   },
   (payload, context) => runner!.run(payload as IngestTask, context),
 );

@@ -181,7 +181,8 @@ export class WorkerPool {
           reject(failure);
           if (++this.startFailures >= maxStartFailures) this.giveUp(failure);
         }
-        if (this.state === 'open' && index >= 0 && this.startupError === null && (slot.ready || this.startFailures < maxStartFailures)) {
+        // Replace it while accepted work remains (also while closing, so close() can finish).
+        if (this.state !== 'closed' && index >= 0 && this.startupError === null && (slot.ready || this.startFailures < maxStartFailures)) {
           this.spawn().catch(() => {});
         }
         this.dispatch();

@@ -192,7 +192,7 @@ describe('the tray and closing the window', () => {
     expect(FakeTray.created).toHaveLength(1);
     expect(tray().image).toEqual({ path: '/opt/cairn/resources/tray/tray-idle.png' });
     expect(menu().items.map((item) => item.id).filter(Boolean)).toEqual(
-      expect.arrayContaining(['status', 'open', 'quit']),
+      expect.arrayContaining(['status', 'open', 'back-up-now', 'quit']),
     );
   });
 

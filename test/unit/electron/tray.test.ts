@@ -6,14 +6,16 @@ vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron);
 
 const open = vi.fn();
 const quit = vi.fn();
+const backUpNow = vi.fn();
 const setLogin = vi.fn();
 let loginOn = false;
-const actions: TrayActions = { open, quit, startAtLogin: { enabled: () => loginOn, set: setLogin } };
+const actions: TrayActions = { open, quit, backUpNow, startAtLogin: { enabled: () => loginOn, set: setLogin } };
 
 beforeEach(() => {
   FakeTray.created.length = 0;
   open.mockClear();
   quit.mockClear();
+  backUpNow.mockClear();
   setLogin.mockClear();
   loginOn = false;
 });
@@ -21,13 +23,13 @@ beforeEach(() => {
 const menuOf = (tray: FakeTray) => tray.contextMenu as FakeMenu;
 
 describe('the tray menu', () => {
-  it('has Open Cairn, Start at login and Quit (no Pause all / Back up now: no contract command yet)', () => {
+  it('has Open Cairn, Back up now, Start at login and Quit (no Pause all: no contract command yet)', () => {
     const labels = trayMenuTemplate('idle', actions).map((item) => item.label ?? item.type);
-    expect(labels).toEqual(['Idle', 'separator', 'Open Cairn', 'Start at login', 'separator', 'Quit Cairn']);
+    expect(labels).toEqual(['Idle', 'separator', 'Open Cairn', 'Back up now', 'Start at login', 'separator', 'Quit Cairn']);
   });
 
   it('leaves Start at login out where the OS has no login items', () => {
-    const ids = trayMenuTemplate('idle', { open, quit }).map((item) => item.id);
+    const ids = trayMenuTemplate('idle', { open, quit, backUpNow }).map((item) => item.id);
     expect(ids).not.toContain('start-at-login');
   });
 
@@ -36,6 +38,8 @@ describe('the tray menu', () => {
     const menu = menuOf(FakeTray.created[0]!);
     menu.click('open');
     expect(open).toHaveBeenCalledOnce();
+    menu.click('back-up-now');
+    expect(backUpNow).toHaveBeenCalledOnce();
     menu.click('start-at-login');
     expect(setLogin).toHaveBeenCalledExactlyOnceWith(true);
     menu.click('quit');

@@ -43,7 +43,7 @@ export class FakePublisher implements WatchPublisher {
   async publish(request: PublishRequest): Promise<PublishedVersion | null> {
     if (this.failWith) throw this.failWith;
     const { onProgress: _onProgress, ...recorded } = request;
-    const { digest, content } = request.kind === 'bundle' ? await digestBundle(request.absolutePath) : await digestFile(request.absolutePath);
+    const { digest, content } = request.kind === 'bundle' ? await digestBundle(request.absolutePath, request.bundleFiles ?? []) : await digestFile(request.absolutePath);
     const key = `${request.folderId}:${request.artifactPath}`;
     const result = this.latest.get(key) === digest ? null : { versionId: `v${++this.counter}`, sha256: digest };
     if (result) this.latest.set(key, digest);
@@ -82,17 +82,10 @@ async function digestFile(file: string): Promise<{ digest: string; content: stri
   return { digest: sha256(bytes), content: bytes.toString('utf8') };
 }
 
-/** A bundle's digest for the fake: sorted (path, sha256) lines of its files. */
-async function digestBundle(folder: string): Promise<{ digest: string; content: string }> {
+/** A bundle's digest for the fake: sorted (path, sha256) lines of the files it was given. */
+async function digestBundle(folder: string, files: readonly string[]): Promise<{ digest: string; content: string }> {
   const lines: string[] = [];
-  const walk = async (dir: string, prefix: string) => {
-    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(path.join(dir, entry.name), rel);
-      else if (entry.isFile()) lines.push(`${rel} ${sha256(await fs.readFile(path.join(dir, entry.name)))}`);
-    }
-  };
-  await walk(folder, '');
+  for (const file of files) lines.push(`${file} ${sha256(await fs.readFile(path.join(folder, ...file.split('/'))))}`);
   lines.sort();
   return { digest: sha256(lines.join('\n')), content: lines.join('\n') };
 }

@@ -1,0 +1,19 @@
+import { catalogueCommands } from '../../../src-shared/contract/catalogue';
+import { catalogueHandlers, type CatalogueHandlers } from '../catalogue/handlers';
+import type { Vault } from '../vault/vault';
+
+/**
+ * The catalogue's handlers, answered by whichever catalogue the vault has open. The engine
+ * can start before a repository exists (`repo.init` comes later), so each call looks the
+ * catalogue up then; without one it fails with "no repository" like every other command.
+ */
+export function catalogueBridge(vault: Vault): CatalogueHandlers {
+  const handlers: Record<string, unknown> = {};
+  for (const name of Object.keys(catalogueCommands) as Array<keyof CatalogueHandlers>) {
+    handlers[name] = (input: never, ctx: never) => {
+      const live = catalogueHandlers(vault.requireCatalogue(), { materialise: (versionId) => vault.materialise(versionId) });
+      return (live[name] as (input: never, ctx: never) => Promise<unknown>)(input, ctx);
+    };
+  }
+  return handlers as CatalogueHandlers;
+}
