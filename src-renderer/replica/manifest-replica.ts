@@ -52,11 +52,18 @@ export class ManifestReplica {
     try {
       await this.loadStored();
     } catch (err) {
-      // The local copy is derived data: when it cannot be read, start it again from the engine.
-      store.set({ error: `The local copy could not be read and is rebuilt from the engine: ${describeError(err)}` });
-      await clearCatalogueReplica();
-      this.meta = null;
+      // The local copy is derived data: when it cannot be read, drop it and start again from the
+      // engine (once: a second failure in a row is shown, not retried forever).
+      if (sessionStorage.getItem('cairn.replica.rebuilt') === null) {
+        sessionStorage.setItem('cairn.replica.rebuilt', '1');
+        await clearCatalogueReplica().catch(() => undefined);
+        window.location.reload();
+        return;
+      }
+      store.set({ phase: 'error', error: `The local copy could not be read: ${describeError(err)}. Use Settings → Rebuild local copy.` });
+      return;
     }
+    sessionStorage.removeItem('cairn.replica.rebuilt');
     this.doc.on('afterTransaction', this.onTransaction);
     this.doc.on('updateV2', this.onUpdate);
     this.publishCounts();

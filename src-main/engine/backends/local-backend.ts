@@ -13,7 +13,7 @@ import {
   type PutOptions,
   type PutResult,
 } from './backend';
-import { KeyCollisionError, OperationCancelledError } from './backend-errors';
+import { KeyCollisionError, OperationCancelledError, RangeNotSatisfiableError } from './backend-errors';
 import { assertRangeWithin, assertValidRange } from './byte-range';
 import { writeFileDurably } from './durable-file-write';
 import { nodeFileSystem, type LocalFileSystem } from './local-file-system';
@@ -60,7 +60,8 @@ export class LocalBackend implements Backend {
       let filled = 0;
       while (filled < wanted.length) {
         const { bytesRead } = await handle.read(buffer, filled, wanted.length - filled, wanted.offset + filled);
-        if (bytesRead === 0) throw toStorageError(new Error('the file shrank while it was read'), `read "${key}"`, this.root);
+        // The file shrank under us (someone truncated it): report it as too short for the range.
+        if (bytesRead === 0) throw new RangeNotSatisfiableError(this.name, key, wanted, wanted.offset + filled);
         filled += bytesRead;
       }
       return buffer;
