@@ -112,9 +112,11 @@ function runElectronBuilder(electronDist, outputDir) {
 }
 
 const problems = [];
+
+/** Stops the check; thrown (not process.exit) so the temporary folder is still removed. */
+class PackageCheckFailed extends Error {}
 function fail(message) {
-  console.error(`package:check: ${message}`);
-  process.exit(1);
+  throw new PackageCheckFailed(message);
 }
 
 function checkAsar(archive) {
@@ -188,4 +190,12 @@ async function main() {
 }
 
 // Run when invoked as a script; tests import the checks above.
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  try {
+    await main();
+  } catch (err) {
+    if (!(err instanceof PackageCheckFailed)) throw err;
+    console.error(`package:check: ${err.message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,22 +1,54 @@
 import { useEffect } from 'react';
-import { transportKind } from './api/client';
-import { connectStatusStore, useStatusStore } from './state/status-store';
-import { StatusView } from './views/StatusView';
+import { Notices } from './components/Notices';
+import { startReplica } from './replica/manifest-replica';
+import { ConnectionBadge } from './shell/ConnectionBadge';
+import { SearchBox } from './shell/SearchBox';
+import { Sidebar } from './shell/Sidebar';
+import { connectActivityStore } from './state/activity-store';
+import { connectEndpointJobs } from './state/endpoints-store';
+import { connectJobsStore } from './state/jobs-store';
+import { connectNavigation, useNavigationStore } from './state/navigation-store';
+import { connectStatusStore } from './state/status-store';
+import { ActivityView } from './views/activity/ActivityView';
+import { ArtifactView } from './views/artifact/ArtifactView';
+import { EndpointsView } from './views/endpoints/EndpointsView';
+import { FoldersView } from './views/folders/FoldersView';
+import { LibraryView } from './views/library/LibraryView';
+import { SettingsView } from './views/settings/SettingsView';
+
+function CurrentView() {
+  const { view, artifactId } = useNavigationStore();
+  switch (view) {
+    case 'library':
+      return artifactId ? <ArtifactView artifactId={artifactId} /> : <LibraryView />;
+    case 'folders':
+      return <FoldersView />;
+    case 'endpoints':
+      return <EndpointsView />;
+    case 'activity':
+      return <ActivityView />;
+    case 'settings':
+      return <SettingsView />;
+  }
+}
 
 export function App() {
-  const connection = useStatusStore((s) => s.connection);
-  useEffect(() => connectStatusStore(), []);
+  useEffect(() => {
+    const stops = [connectStatusStore(), connectNavigation(), connectJobsStore(), connectEndpointJobs(), connectActivityStore(), startReplica()];
+    return () => stops.forEach((stop) => stop());
+  }, []);
   return (
     <div className="app">
       <header className="topbar">
         <span className="brand">Cairn</span>
-        <span className={`connection connection-${connection}`} aria-live="polite">
-          {transportKind === 'ipc' ? 'desktop' : 'browser'} · {connection}
-        </span>
+        <SearchBox />
+        <ConnectionBadge />
       </header>
-      <main>
-        <StatusView />
+      <Sidebar />
+      <main id="main">
+        <CurrentView />
       </main>
+      <Notices />
     </div>
   );
 }

@@ -680,6 +680,11 @@ export class FolderWatcher {
 
   /** '/'-separated path relative to the watched folder, '' for the folder, null for outside it. */
   private relativeOf(absolute: string): string | null {
+    // Fast path for what chokidar hands us (called for every entry of the initial scan).
+    const prefix = this.folder.path.endsWith(path.sep) ? this.folder.path : this.folder.path + path.sep;
+    if (absolute.startsWith(prefix) && !absolute.includes(`${path.sep}..`) && !absolute.includes(`${path.sep}.${path.sep}`)) {
+      return toPosixRelative(absolute.slice(prefix.length));
+    }
     const relative = path.relative(this.folder.path, absolute);
     if (relative === '') return '';
     if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return null;

@@ -1,0 +1,154 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
+import type { SortKey } from '../../catalogue/catalogue-source';
+import { StatusBadge } from '../../components/StatusBadge';
+import { listKeyDown } from '../../components/use-list-keyboard';
+import type { ArtifactRow } from '../../db/schema';
+import { formatBytes, formatDateTime, formatRelative } from '../../format';
+import { useLibraryStore } from '../../state/library-store';
+import { useNavigationStore } from '../../state/navigation-store';
+
+export const rowHeight = 36;
+
+const columns: { label: string; sort?: SortKey }[] = [
+  { label: 'Name', sort: 'name' },
+  { label: 'Collection' },
+  { label: 'Type' },
+  { label: 'Tags' },
+  { label: 'Status' },
+  { label: 'Updated', sort: 'updated' },
+  { label: 'Size', sort: 'size' },
+  { label: 'Versions' },
+];
+
+function Cells({ row }: { row: ArtifactRow }) {
+  return (
+    <>
+      <div role="gridcell" className="cell-name" title={row.name}>
+        {row.name}
+        {row.deleted === 1 && <span className="muted"> (deleted)</span>}
+      </div>
+      <div role="gridcell" className="cell-muted">
+        {row.collection}
+      </div>
+      <div role="gridcell">{row.type}</div>
+      <div role="gridcell" className="cell-tags" title={row.tags.join(', ')}>
+        {row.tags.map((tag) => (
+          <span key={tag} className="tag">
+            {tag}
+          </span>
+        ))}
+      </div>
+      <div role="gridcell">
+        <StatusBadge status={row.status} />
+      </div>
+      <div role="gridcell" title={formatDateTime(row.updatedAt)}>
+        {formatRelative(row.updatedAt)}
+      </div>
+      <div role="gridcell" className="cell-number">
+        {row.headVersionId ? formatBytes(row.size) : '—'}
+      </div>
+      <div role="gridcell" className="cell-number">
+        {row.versionCount}
+      </div>
+    </>
+  );
+}
+
+/**
+ * The artifacts as a virtualised grid: only the rows in view exist in the DOM, and only their
+ * pages are read from IndexedDB, so 100k rows scroll like 100. The grid is one tab stop; arrow
+ * keys move the active row (aria-activedescendant), Enter opens it.
+ */
+export function LibraryTable() {
+  const { ids, rows, query, activeIndex, setActiveIndex, ensureRows, sortBy } = useLibraryStore();
+  const openArtifact = useNavigationStore((s) => s.openArtifact);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: ids.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    if (ids.length > 0) ensureRows(first, last);
+  }, [first, last, ids, rows, ensureRows]);
+
+  const open = (index: number) => {
+    const id = ids[index];
+    if (id) openArtifact(id);
+  };
+  const activate = (index: number) => {
+    setActiveIndex(index);
+    virtualizer.scrollToIndex(index, { align: 'auto' });
+  };
+
+  return (
+    <div
+      className="grid"
+      role="grid"
+      aria-label="Artifacts"
+      aria-rowcount={ids.length + 1}
+      aria-colcount={columns.length}
+      aria-activedescendant={ids.length > 0 ? `library-row-${activeIndex}` : undefined}
+      tabIndex={0}
+      onKeyDown={listKeyDown({ count: ids.length, active: activeIndex, setActive: activate, onOpen: open, pageSize: 15 })}
+      data-testid="library-grid"
+    >
+      <div role="rowgroup" className="grid-head">
+        <div role="row" aria-rowindex={1} className="grid-row">
+          {columns.map((column) => {
+            const sorted = column.sort && query.sort === column.sort;
+            return (
+              <div key={column.label} role="columnheader" aria-sort={sorted ? (query.descending ? 'descending' : 'ascending') : undefined}>
+                {column.sort ? (
+                  <button type="button" className="sort-button" tabIndex={-1} onClick={() => sortBy(column.sort as SortKey)}>
+                    {column.label}
+                    {sorted && <span aria-hidden="true">{query.descending ? ' ↓' : ' ↑'}</span>}
+                  </button>
+                ) : (
+                  column.label
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <div role="rowgroup" className="grid-body" ref={scroller} data-testid="library-scroller">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const id = ids[item.index] as string;
+            const row = rows.get(id);
+            return (
+              <div
+                key={id}
+                id={`library-row-${item.index}`}
+                role="row"
+                aria-rowindex={item.index + 2}
+                aria-selected={item.index === activeIndex}
+                className={item.index === activeIndex ? 'grid-row grid-row-active' : 'grid-row'}
+                style={{ transform: `translateY(${item.start}px)`, height: rowHeight }}
+                onClick={() => {
+                  setActiveIndex(item.index);
+                  open(item.index);
+                }}
+              >
+                {row ? (
+                  <Cells row={row} />
+                ) : (
+                  <div role="gridcell" className="cell-loading">
+                    Loading…
+                  </div>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

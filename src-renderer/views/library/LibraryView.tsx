@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatCount } from '../../format';
+import { useLibraryStore } from '../../state/library-store';
+import { useReplicaStore } from '../../state/replica-store';
+import { AddDialog } from './AddDialog';
+import { CollectionsBar } from './CollectionsBar';
+import { LibraryFilters } from './LibraryFilters';
+import { LibraryTable } from './LibraryTable';
+import { Welcome } from './Welcome';
+
+const refreshDelayMs = 150;
+
+/** Re-reads the Library whenever the local copy changed (batched: a sync writes in bursts). */
+function useLibraryFollowsReplica() {
+  const revision = useReplicaStore((s) => s.revision);
+  const refresh = useLibraryStore((s) => s.refresh);
+  useEffect(() => {
+    const timer = setTimeout(() => void refresh(), revision === 0 ? 0 : refreshDelayMs);
+    return () => clearTimeout(timer);
+  }, [revision, refresh]);
+}
+
+export function LibraryView() {
+  useLibraryFollowsReplica();
+  const { ids, loaded, error, query, facets } = useLibraryStore();
+  const replica = useReplicaStore();
+  const [adding, setAdding] = useState(false);
+  const total = facets.collections.reduce((sum, c) => sum + c.count, 0);
+  const filtered = Boolean(query.type || query.tag || query.status || query.collection || query.text);
+  const syncing = replica.phase === 'loading' || replica.phase === 'syncing' || replica.phase === 'idle';
+
+  let body;
+  if (!loaded) body = <p className="muted">Opening the library…</p>;
+  else if (total === 0 && !query.showDeleted) {
+    body = syncing ? <p className="muted" aria-live="polite">Fetching the catalogue from the engine…</p> : <Welcome onAdd={() => setAdding(true)} />;
+  } else if (ids.length === 0) {
+    body = (
+      <p className="empty" aria-live="polite">
+        No artifacts match {filtered ? 'these filters' : ''}
+        {query.text ? ` and “${query.text}”` : ''}.
+      </p>
+    );
+  } else body = <LibraryTable />;
+
+  return (
+    <section className="view view-fill" aria-labelledby="library-heading">
+      <div className="view-header">
+        <h1 id="library-heading">Library</h1>
+        <span className="muted" aria-live="polite" data-testid="library-count">
+          {loaded && total > 0 && (ids.length === total ? `${formatCount(total)} artifacts` : `${formatCount(ids.length)} of ${formatCount(total)} artifacts`)}
+        </span>
+        <div className="spacer" />
+        <button type="button" className="primary" onClick={() => setAdding(true)}>
+          Add file or folder…
+        </button>
+      </div>
+      <ErrorNotice message={replica.error} />
+      <ErrorNotice message={error} onRetry={() => void useLibraryStore.getState().refresh()} />
+      {total > 0 && (
+        <>
+          <CollectionsBar />
+          <LibraryFilters />
+        </>
+      )}
+      {body}
+      {adding && <AddDialog onClose={() => setAdding(false)} />}
+    </section>
+  );
+}
