@@ -82,7 +82,7 @@ export class CatalogueIndex {
   readonly devices = new Map<string, DeviceRecord>();
   /** Artifact ids by bare name, for references without a collection. */
   readonly byName = new Map<string, Set<string>>();
-  readonly usage = new UsageIndex();
+  private usageIndex: UsageIndex | null = null;
   /** Bumped when the set of named artifacts changes (name order) and on any change. */
   namesRevision = 0;
   revision = 0;
@@ -184,6 +184,15 @@ export class CatalogueIndex {
     return entry ? entry.versions.indexOf(version) + 1 : 0;
   }
 
+  /** Live bytes per quota scope; built on first use, then kept current. */
+  get usage(): UsageIndex {
+    if (!this.usageIndex) {
+      this.usageIndex = new UsageIndex();
+      for (const version of this.versions.values()) this.syncUsage(version);
+    }
+    return this.usageIndex;
+  }
+
   /** Every version in (createdAt, id) order across artifacts; built on first use, then kept. */
   versionsInTimeOrder(): SortedList<VersionRecord> {
     if (!this.globalOrder) {
@@ -232,7 +241,7 @@ export class CatalogueIndex {
       this.versions.delete(key);
       this.artifacts.get(previous.artifactId)?.versions.remove(previous);
       this.globalOrder?.remove(previous);
-      this.usage.sync(key, [], previous.treeId, previous.size);
+      this.usageIndex?.sync(key, [], previous.treeId, previous.size);
       this.touched.add(previous.artifactId);
       return;
     }
@@ -372,12 +381,13 @@ export class CatalogueIndex {
   }
 
   private syncArtifactUsage(entry: ArtifactEntry): void {
-    for (const version of entry.versions.all) this.syncUsage(version);
+    if (this.usageIndex) for (const version of entry.versions.all) this.syncUsage(version);
   }
 
   private syncUsage(version: VersionRecord): void {
+    if (!this.usageIndex) return;
     const entry = this.artifacts.get(version.artifactId);
     const scopes = entry?.claim && this.isLive(version) ? [collectionScope(entry.claim.collection), typeScope(this.typeOf(entry))] : [];
-    this.usage.sync(version.id, scopes, version.treeId, version.size);
+    this.usageIndex.sync(version.id, scopes, version.treeId, version.size);
   }
 }

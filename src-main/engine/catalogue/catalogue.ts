@@ -613,7 +613,7 @@ export class Catalogue {
   }
 
   private checkQuota(request: QuotaRequest): void {
-    checkQuota(this.config, this.index.usage, request);
+    checkQuota(this.config, () => this.index.usage, request);
   }
 
   private async write(change: () => void): Promise<void> {

@@ -15,9 +15,10 @@ export interface QuotaRequest {
 /**
  * Refuses content that would break a limit of its collection or type (type config file):
  * a version larger than `maxArtifactSize`, or live content that would grow past
- * `maxTotalSize`. Content already counted in a scope (a rollback) adds nothing there.
+ * `maxTotalSize`. Content already counted in a scope (a rollback) adds nothing there. `usage`
+ * is only asked for when a total limit applies (building it costs a pass over all versions).
  */
-export function checkQuota(config: CatalogueConfig, usage: UsageIndex, request: QuotaRequest): void {
+export function checkQuota(config: CatalogueConfig, usage: () => UsageIndex, request: QuotaRequest): void {
   const scopes: { label: string; scope: string; quota: QuotaSpec | undefined }[] = [
     { label: `collection "${request.collection}"`, scope: collectionScope(request.collection), quota: config.collections.get(request.collection)?.quota },
     { label: `type "${request.type}"`, scope: typeScope(request.type), quota: config.types.get(request.type)?.quota },
@@ -32,8 +33,9 @@ export function checkQuota(config: CatalogueConfig, usage: UsageIndex, request: 
       );
     }
     if (quota.maxTotalBytes !== null) {
-      const adding = usage.holds(scope, request.treeId) ? 0 : request.size;
-      const used = usage.bytes(scope);
+      const index = usage();
+      const adding = index.holds(scope, request.treeId) ? 0 : request.size;
+      const used = index.bytes(scope);
       if (used + adding > quota.maxTotalBytes) {
         throw new QuotaExceededError(
           `Adding "${what}" (${formatBytes(adding)}) would take ${label} to ${formatBytes(used + adding)}, over its ${formatBytes(quota.maxTotalBytes)} total limit (${formatBytes(used)} used now).`,

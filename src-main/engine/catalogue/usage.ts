@@ -2,6 +2,9 @@
  * Bytes of live content per quota scope (`collection:<name>`, `type:<name>`), kept up to date
  * as versions arrive, are deleted or restored, or their artifact changes type. Content counts
  * once per scope however many versions share it (a rollback adds no bytes).
+ *
+ * Only quotas with a total limit need it, so the catalogue builds it on first use (one pass
+ * over the versions) rather than at load, where it cost a fifth of the time.
  */
 export class UsageIndex {
   private readonly scopes = new Map<string, { bytes: number; trees: Map<string, { size: number; refs: number }> }>();

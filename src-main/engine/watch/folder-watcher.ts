@@ -439,7 +439,8 @@ export class FolderWatcher {
       return;
     }
     const key = artifactKeyOf(relative, this.folder.bundles);
-    this.noticeIfVanished(key);
+    // The first event of a burst checks for a disappearance; the settle probe catches later ones.
+    if (!this.tracker.has(key)) this.noticeIfVanished(key);
     this.tracker.touch(key);
   }
 

@@ -103,7 +103,8 @@ export class WatchService {
     const watcher = this.requireWatcher(folderId);
     watcher.updateSettings(updated);
     if (updated.collection !== before.collection) await watcher.setExtraIgnoreRules(this.collectionRules.get(updated.collection) ?? []);
-    if (updated.paused !== before.paused) await (updated.paused ? this.stopWatcher(folderId) : this.startWatcher(folderId));
+    if (updated.paused && !before.paused) await this.stopWatcher(folderId);
+    if (!updated.paused && before.paused && !this.globallyPaused) await this.startWatcher(folderId);
     return updated;
   }
 

@@ -274,6 +274,50 @@ describe('FolderWatcher', () => {
     expect(s.watcher.state).toBe('watching');
   });
 
+  it('starts on a folder that is not there yet and reconciles when it appears', async () => {
+    const parent = await makeTempDir('watch-later');
+    const state = await makeTempDir('watch-state');
+    temps.push(parent, state);
+    const log = new EventLog();
+    const publisher = new FakePublisher();
+    const watcher = newWatcher({ folder: folderSettings(parent.join('usb-drive')), statCachePath: state.join('cache.json'), publisher, log });
+    watchers.push(watcher);
+    expect(await watcher.start()).toEqual({ status: 'missing' });
+    await log.waitFor('folder-missing');
+
+    await parent.write('usb-drive/photo.jpg', 'jpeg bytes');
+    await log.waitFor('folder-back');
+    await log.waitFor('published', (e) => e.path === 'photo.jpg');
+    expect(watcher.state).toBe('watching');
+  });
+
+  it('tombstones nothing when the whole folder is deleted, or left as an empty mount point', async () => {
+    const s = await setup();
+    await s.folder.write('a.txt', 'a');
+    await s.folder.write('sub/b.txt', 'b');
+    await s.log.waitFor('published', (e) => e.path === 'a.txt');
+    await s.log.waitFor('published', (e) => e.path === 'sub/b.txt');
+    await waitForIdle(s.watcher);
+
+    await fs.rm(s.folder.path, { recursive: true });
+    await s.log.waitFor('folder-missing');
+    // An empty folder (another inode) where the drive was mounted: still "missing".
+    await fs.mkdir(s.folder.path);
+    await delay(1500);
+    expect(s.watcher.state).toBe('missing');
+    expect(s.log.of('folder-back')).toEqual([]);
+    expect(s.publisher.ops('markDeleted')).toEqual([]);
+
+    // The drive comes back with its files: nothing to do but notice the change.
+    await s.folder.write('a.txt', 'a');
+    await s.folder.write('sub/b.txt', 'b, edited');
+    await s.log.waitFor('folder-back');
+    await s.log.waitFor('published', (e) => e.path === 'sub/b.txt' && e.sha256 === sha256('b, edited'));
+    await waitForIdle(s.watcher);
+    expect(s.publisher.published('a.txt')).toHaveLength(1); // a new inode, but the same content
+    expect(s.publisher.ops('markDeleted')).toEqual([]);
+  });
+
   it('reports a file that keeps changing, then publishes it once it settles', async () => {
     const s = await setup({ timing: { settleMs: 200, maxSettleMs: 800 } });
     const file = s.folder.join('growing.log.txt');
