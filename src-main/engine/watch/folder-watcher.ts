@@ -37,7 +37,8 @@ import { PendingDeletes, type PendingDelete } from './pending-deletes';
 import type { ArtifactKind, WatchPublisher } from './publisher';
 import { planReconcile } from './reconcile-plan';
 import { SettleTracker, type ProbeResult } from './settle-tracker';
-import { StatCache, type RootIdentity } from './stat-cache';
+import { judgeRoot, rootIdentityOf, type RootIdentity } from './root-identity';
+import { StatCache } from './stat-cache';
 import { TypeRules } from './type-rules';
 import { WriteBackExpectations } from './write-back-expectations';
 
@@ -334,10 +335,9 @@ export class FolderWatcher {
   }
 
   /**
-   * Whether the folder is there: 'missing', 'replaced' (a different folder now has its path) or
-   * 'ok'. An empty folder where the cache remembers files, on another device or inode than
-   * before, is taken for a bare mount point whose drive is unplugged, not for "everything was
-   * deleted": tombstoning a whole drive's history because it was not plugged in would be wrong.
+   * Whether the folder is there: 'missing', 'replaced' (a different folder now has its path:
+   * chokidar's watches point at the old one) or 'ok'. See judgeRoot for how a bare mount point
+   * is told from a folder whose files were deleted.
    */
   private async checkRoot(): Promise<'ok' | 'missing' | 'replaced'> {
     let stats: Stats;
@@ -347,20 +347,17 @@ export class FolderWatcher {
       return 'missing';
     }
     if (!stats.isDirectory()) return 'missing';
-    const identity = { dev: stats.dev, ino: stats.ino };
+    const now = rootIdentityOf(stats);
     const known = this.rootIdentity ?? this.cache?.root ?? null;
-    let verdict: 'ok' | 'replaced' = 'ok';
-    if (known && (known.dev !== identity.dev || known.ino !== identity.ino)) {
-      if ((this.cache?.fileCount ?? 0) > 0 && (await isEmptyFolder(this.folder.path))) return 'missing';
-      verdict = this.rootIdentity ? 'replaced' : 'ok';
-    }
-    if (verdict === 'ok') {
-      this.rootIdentity = identity;
-      this.cache?.setRoot(identity);
-    } else {
-      this.rootIdentity = null;
-    }
-    return verdict;
+    const knownFiles = this.cache?.fileCount ?? 0;
+    const isEmpty = knownFiles > 0 && known !== null && known.dev !== now.dev ? await isEmptyFolder(this.folder.path) : false;
+    const verdict = judgeRoot(known, now, { isEmpty, knownFiles });
+    if (verdict === 'missing') return 'missing';
+    // Only a folder that was being watched can be "replaced"; at start a new identity is just recorded.
+    const replaced = verdict === 'replaced' && this.rootIdentity !== null;
+    this.rootIdentity = replaced ? null : now;
+    if (!replaced) this.cache?.setRoot(now);
+    return replaced ? 'replaced' : 'ok';
   }
 
   // ---- reconcile ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import fs from 'node:fs/promises';
 import { writeFileAtomically } from './atomic-file';
 import { errnoCode } from './errors';
 import type { FileStat } from './file-stat';
+import { sameRoot, type RootIdentity } from './root-identity';
 
 export interface FileRecord extends FileStat {
   sha256: string;
@@ -27,11 +28,6 @@ export interface BundleRecord {
   versionId: string | null;
 }
 
-/** The watched folder's own identity when last watched: tells a remounted drive from a bare mount point. */
-export interface RootIdentity {
-  dev: number;
-  ino: number;
-}
 
 type FileTuple = [path: string, size: number, mtimeMs: number, ino: number, ctimeMs: number, sha256: string, versionId: string | null];
 type BundleTuple = [name: string, listingDigest: string, sha256: string | null, versionId: string | null];
@@ -39,6 +35,7 @@ type BundleTuple = [name: string, listingDigest: string, sha256: string | null, 
 interface CacheDocument {
   format: 'cairn-watch-stat-cache';
   version: 1;
+  /** The watched folder's identity when last watched: tells a remounted drive from a bare mount point. */
   root: RootIdentity | null;
   files: FileTuple[];
   bundles: BundleTuple[];
@@ -131,7 +128,7 @@ export class StatCache {
   }
 
   setRoot(root: RootIdentity): void {
-    if (this.root?.dev === root.dev && this.root.ino === root.ino) return;
+    if (this.root && sameRoot(this.root, root)) return;
     this.root = root;
     this.changed();
   }
@@ -175,7 +172,9 @@ export class StatCache {
     if (!isObject(json) || json.format !== 'cairn-watch-stat-cache') throw new Error('it is not a Cairn stat cache');
     if (json.version !== 1) throw new Error(`it has format version ${String(json.version)}, this Cairn reads version 1`);
     const { root, files, bundles } = json;
-    if (root !== null && !(isObject(root) && typeof root.dev === 'number' && typeof root.ino === 'number')) throw new Error('its root identity is malformed');
+    if (root !== null && !(isObject(root) && typeof root.dev === 'number' && typeof root.ino === 'number' && typeof root.birthtimeMs === 'number')) {
+      throw new Error('its root identity is malformed');
+    }
     if (!Array.isArray(files) || !Array.isArray(bundles)) throw new Error('its file or bundle list is missing');
     for (const t of files as unknown[]) {
       if (!isFileTuple(t)) throw new Error(`a file entry is malformed: ${JSON.stringify(t)?.slice(0, 200)}`);
@@ -185,7 +184,7 @@ export class StatCache {
       if (!isBundleTuple(t)) throw new Error(`a bundle entry is malformed: ${JSON.stringify(t)?.slice(0, 200)}`);
       this.bundles.set(t[0], { listingDigest: t[1], sha256: t[2], versionId: t[3] });
     }
-    this.root = root === null ? null : { dev: root.dev as number, ino: root.ino as number };
+    this.root = root === null ? null : { dev: root.dev as number, ino: root.ino as number, birthtimeMs: root.birthtimeMs as number };
   }
 }
 

@@ -3,7 +3,7 @@ import type { VersionRow } from '../../db/schema';
 import { artifactActions, useArtifactStore } from '../../state/artifact-store';
 
 /** Rollback never rewrites history: it adds a version whose content is the chosen one's. */
-export function RollbackDialog({ version, head, onClose }: { version: VersionRow; head: VersionRow | undefined; onClose: () => void }) {
+export function RollbackDialog({ version, nextNumber, onClose }: { version: VersionRow; nextNumber: number; onClose: () => void }) {
   const busy = useArtifactStore((s) => s.busy);
   const confirm = async () => {
     if (await artifactActions.rollback(version.artifactId, version.number)) onClose();
@@ -11,7 +11,7 @@ export function RollbackDialog({ version, head, onClose }: { version: VersionRow
   return (
     <Dialog title={`Roll back to v${version.number}?`} onClose={onClose}>
       <p>
-        This adds a new version {head ? `v${head.number + 1} ` : ''}with the content of v{version.number}. Nothing is deleted: every version stays in the timeline, and no new bytes are
+        This adds a new version, v{nextNumber}, with the content of v{version.number}. Nothing is deleted: every version stays in the timeline, and no new bytes are
         stored.
       </p>
       <p className="muted">If the artifact comes from a watched folder, the file on disk is written back too.</p>

@@ -30,24 +30,31 @@ async function startServe(repo: string): Promise<CliProcess> {
 }
 
 describe('the CLI beside a running engine', () => {
-  it('sends commands to the owning engine: concurrent snapshots all land, check passes', async () => {
+  it('sends commands to the owning engine: concurrent adds land exactly once, the manifest log has no gaps', async () => {
     const repo = await temp('repo');
     const serve = await startServe(repo.path);
-    const sources = await Promise.all(
-      Array.from({ length: 5 }, async (_, i) => {
-        const src = await temp(`src${i}`);
-        await src.write(`file-${i}.txt`, `content of file ${i}\n`.repeat(1000 + i));
-        return src.path;
-      }),
-    );
-    const results = await Promise.all(sources.map((src) => runCli(['--repo', repo.path, '--json', 'snapshot', src], { guardMs })));
+    const src = await temp('src');
+    const files = await Promise.all(Array.from({ length: 5 }, (_, i) => src.write(`file-${i}.txt`, `content of file ${i}\n`.repeat(1000 + i))));
+    // Five different files, plus the first one again from a sixth process: identical content
+    // must not make a second version.
+    const results = await Promise.all([...files, files[0]!].map((file) => runCli(['--repo', repo.path, '--json', 'add', file], { guardMs })));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
-    const trees = new Set(results.map((r) => (parseJsonOutput(r.stdout) as { treeId: string }).treeId));
-    expect(trees.size).toBe(5);
-    // The owner did the work: its log names each snapshot request's transport.
+
+    const all = await runCli(['--repo', repo.path, '--json', 'log', '--all'], { guardMs });
+    const artifacts = (parseJsonOutput(all.stdout) as { artifacts: Array<{ name: string; versionCount: number }> }).artifacts;
+    expect(artifacts.map((a) => a.name).sort()).toEqual(files.map((f) => f.split('/').pop()).sort());
+    for (const a of artifacts) expect(a.versionCount).toBe(1);
+
     const check = await runCli(['--repo', repo.path, '--json', 'check', '--read-data'], { guardMs });
     expect(check.code, check.stdout + check.stderr).toBe(0);
     expect((parseJsonOutput(check.stdout) as { trees: number }).trees).toBe(5);
+
+    // One writer wrote the manifest log: sequence numbers 1..n, no gaps, no duplicates.
+    const devices = await fs.readdir(repo.join('manifest'));
+    const logs = devices.filter((d) => /^[0-9a-f]{32}$/.test(d));
+    expect(logs).toHaveLength(1);
+    const seqs = (await fs.readdir(repo.join('manifest', logs[0]!))).map(Number).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
     await serve.stop();
   });
 

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IgnoreRules } from '../../../src-main/engine/watch/ignore';
 import { planReconcile } from '../../../src-main/engine/watch/reconcile-plan';
+import { judgeRoot } from '../../../src-main/engine/watch/root-identity';
 import { StatCache } from '../../../src-main/engine/watch/stat-cache';
 import { TypeRules } from '../../../src-main/engine/watch/type-rules';
 import type { FolderScan } from '../../../src-main/engine/watch/folder-scan';
@@ -107,7 +108,7 @@ describe('StatCache', () => {
     const cache = new StatCache(file);
     for (let i = 0; i < 20_000; i++) cache.setFile(`folder-${i % 50}/file-${i}.bin`, { size: i, mtimeMs: 1_700_000_000_123.456 + i, ino: 10_000 + i, ctimeMs: 1_700_000_000_999.5, sha256: sha256(String(i)), versionId: i % 2 ? `v${i}` : null });
     cache.setBundle('model', { listingDigest: sha256('listing'), sha256: null, versionId: 'v1' });
-    cache.setRoot({ dev: 42, ino: 7 });
+    cache.setRoot({ dev: 42, ino: 7, birthtimeMs: 1_700_000_000_000.5 });
     await cache.flush();
 
     const { cache: loaded, problem } = await StatCache.load(file);
@@ -115,7 +116,7 @@ describe('StatCache', () => {
     expect(loaded.fileCount).toBe(20_000);
     expect(loaded.getFile('folder-7/file-12357.bin')).toEqual(cache.getFile('folder-7/file-12357.bin'));
     expect(loaded.getBundle('model')).toEqual({ listingDigest: sha256('listing'), sha256: null, versionId: 'v1' });
-    expect(loaded.root).toEqual({ dev: 42, ino: 7 });
+    expect(loaded.root).toEqual({ dev: 42, ino: 7, birthtimeMs: 1_700_000_000_000.5 });
     expect(loaded.filesUnder('folder-3')).toHaveLength(400);
 
     await dir.write('cache.json', '{"format":"cairn-watch-stat-cache","version":1,"root":null,"files":[["x",1]],"bundles":[]}');
@@ -123,5 +124,19 @@ describe('StatCache', () => {
     expect(damaged.problem).toMatch(/malformed/);
     expect(damaged.cache.fileCount).toBe(0);
     expect((await StatCache.load(dir.join('absent.json'))).problem).toBeUndefined();
+  });
+});
+
+describe('judgeRoot', () => {
+  const drive = { dev: 2049, ino: 2, birthtimeMs: 1000 };
+  it('tells a bare mount point (empty, other device) from a folder whose files were deleted', () => {
+    expect(judgeRoot(drive, drive, { isEmpty: true, knownFiles: 10 })).toBe('same');
+    expect(judgeRoot(null, drive, { isEmpty: true, knownFiles: 0 })).toBe('same');
+    const mountPoint = { dev: 64768, ino: 5123, birthtimeMs: 500 };
+    expect(judgeRoot(drive, mountPoint, { isEmpty: true, knownFiles: 10 })).toBe('missing');
+    expect(judgeRoot(drive, mountPoint, { isEmpty: false, knownFiles: 10 })).toBe('replaced');
+    expect(judgeRoot(drive, mountPoint, { isEmpty: true, knownFiles: 0 })).toBe('replaced');
+    // Deleted and created again on the same device: the inode number is reused, the birth time is not.
+    expect(judgeRoot(drive, { ...drive, birthtimeMs: 2000 }, { isEmpty: true, knownFiles: 10 })).toBe('replaced');
   });
 });
