@@ -13,6 +13,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,6 +21,7 @@ import { hashFile } from '../src-main/engine/hashing/file-hasher';
 import { FolderWatcher, type WatchTiming } from '../src-main/engine/watch/folder-watcher';
 import type { ReconcileReport } from '../src-main/engine/watch/events';
 import type { PublishRequest, WatchPublisher } from '../src-main/engine/watch/publisher';
+import { StatCache } from '../src-main/engine/watch/stat-cache';
 import { machineInfo, sourceRevision } from './lib/machine-info';
 import { writeResultsSection } from './lib/results-section';
 import { median } from './lib/stats';
@@ -91,6 +93,8 @@ async function phaseInitial(expected: number): Promise<InitialResult> {
 interface RestartResult {
   /** From `start()` to watching and reconciled: stat cache load + ready + reconcile. */
   totalMs: number;
+  /** CPU time (user + system) of the process during `start()`: less sensitive to other load than wall time. */
+  cpuMs: number;
   readyMs: number;
   reconcileMs: number;
   reconcile: ReconcileReport;
@@ -108,9 +112,12 @@ interface RestartResult {
 async function phaseRestart(expectChanges: boolean): Promise<RestartResult> {
   const publisher = new CountingPublisher();
   const watcher = watcherFor(publisher);
+  const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
   const result = await watcher.start();
   const totalMs = performance.now() - startedAt;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   if (result.status !== 'watching') throw new Error(`the watcher did not start watching: ${JSON.stringify(result)}`);
   const rssAfterStartMB = process.memoryUsage().rss / MB;
   await untilIdle(watcher, expectChanges ? 1500 : 3000);
@@ -120,6 +127,7 @@ async function phaseRestart(expectChanges: boolean): Promise<RestartResult> {
   await watcher.stop();
   return {
     totalMs,
+    cpuMs,
     readyMs: result.readyMs,
     reconcileMs: result.reconcile.durationMs,
     reconcile: result.reconcile,
@@ -209,16 +217,29 @@ async function main(): Promise<void> {
   const initial = await runChild<InitialResult>(['--phase', 'initial', '--expected', String(files)]);
   console.log(`  ${initial.publishes} published in ${(initial.ms / 1000).toFixed(1)} s`);
 
+  // The stat cache alone: how long a start spends reading it.
+  const cacheLoads: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const loadStart = performance.now();
+    const { cache } = await StatCache.load(cachePath);
+    cacheLoads.push(performance.now() - loadStart);
+    if (cache.fileCount !== files) throw new Error(`the stat cache has ${cache.fileCount} entries, expected ${files}`);
+  }
+  const cacheBytes = (await fs.stat(cachePath)).size;
+  console.log(`stat cache: ${(cacheBytes / MB).toFixed(1)} MB, loaded in ${spread(cacheLoads)} ms (min / median / max)`);
+
+  const loadBefore = os.loadavg()[0]!.toFixed(1);
   const restarts: RestartResult[] = [];
   for (let run = 1; run <= runs; run++) {
     const r = await runChild<RestartResult>(['--phase', 'restart']);
-    console.log(`restart ${run}: total ${r.totalMs.toFixed(0)} ms (ready ${r.readyMs} ms, reconcile ${r.reconcileMs} ms), RSS ${r.rssAfterStartMB.toFixed(0)} MB after start, ${r.rssWatchingMB.toFixed(0)} MB watching, peak ${r.peakRssMB.toFixed(0)} MB, ${r.publishes} publishes`);
+    console.log(`restart ${run}: total ${r.totalMs.toFixed(0)} ms, CPU ${r.cpuMs.toFixed(0)} ms (ready ${r.readyMs} ms, reconcile ${r.reconcileMs} ms), RSS ${r.rssAfterStartMB.toFixed(0)} MB after start, ${r.rssWatchingMB.toFixed(0)} MB watching, peak ${r.peakRssMB.toFixed(0)} MB, ${r.publishes} publishes`);
     restarts.push(r);
   }
   const mutation = await mutateFolder();
   const changed = await runChild<RestartResult>(['--phase', 'restart-changed']);
   console.log(`restart after changes (${mutation}): total ${changed.totalMs.toFixed(0)} ms, reconcile ${JSON.stringify(changed.reconcile)}, caught up in ${changed.caughtUpMs?.toFixed(0)} ms: ${changed.publishes} publishes, ${changed.renames} renames, ${changed.deletes} deletes`);
 
+  const loadAfter = os.loadavg()[0]!.toFixed(1);
   const total = restarts.map((r) => r.totalMs);
   const watchingRss = restarts.map((r) => r.rssWatchingMB);
   const peakRss = restarts.map((r) => r.peakRssMB);
@@ -228,12 +249,14 @@ async function main(): Promise<void> {
 ## Folder watcher: restart over ${files.toLocaleString('en')} unchanged files
 
 ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${runs} restart(s), each in a fresh Node process. Source ${sourceRevision(path.dirname(benchDir))}.
-Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB memory, ${machine.os}, Node ${machine.node}.
+Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB memory, ${machine.os}, Node ${machine.node}; load average ${loadBefore} before the restarts, ${loadAfter} after (other work shared the machine).
 Folder: ${files.toLocaleString('en')} files of 0.5–4 KiB in ${generated.dirs} folders two levels deep, ${(generated.bytes / MB).toFixed(0)} MB. Publisher: in memory, hashes each file it is given.
 
 | metric | min / median / max | target | met? |
 | --- | ---: | --- | --- |
 | restart: \`start()\` until watching and reconciled (ms) | ${spread(total)} | < ${targets.restartMs} | ${met(median(total) < targets.restartMs)} |
+| CPU time of \`start()\` (ms, user + system) | ${spread(restarts.map((r) => r.cpuMs))} | — | — |
+| stat cache load alone, ${files.toLocaleString('en')} entries, ${(cacheBytes / MB).toFixed(1)} MB of JSON (ms) | ${spread(cacheLoads)} | well under 1000 | ${met(median(cacheLoads) < 1000)} |
 | of which chokidar ready (ms) | ${spread(restarts.map((r) => r.readyMs))} | — | — |
 | of which reconcile (ms) | ${spread(restarts.map((r) => r.reconcileMs))} | — | — |
 | publishes after a restart with nothing changed | ${spread(restarts.map((r) => r.publishes))} | 0 | ${met(restarts.every((r) => r.publishes === 0))} |

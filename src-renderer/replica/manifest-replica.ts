@@ -148,7 +148,7 @@ export class ManifestReplica {
     for (const [type, keys] of transaction.changed) {
       const name = this.mapNames.get(type as Y.AbstractType<unknown>);
       if (!name) continue;
-      const map = type as Y.Map<unknown>;
+      const map = this.doc.getMap<unknown>(name);
       for (const key of keys) {
         if (key === null) continue;
         const artifactId = this.index.apply(name, key, map.get(key));

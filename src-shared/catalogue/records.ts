@@ -168,6 +168,34 @@ export function encodeRecord(record: object): Uint8Array {
   return encoder.encode(JSON.stringify(record));
 }
 
+/**
+ * A version record with `artifactId` first, so readers can tell which artifact a stored version
+ * belongs to without parsing it (peekVersionArtifactId).
+ */
+export function encodeVersionRecord(version: VersionRecord): Uint8Array {
+  const { artifactId, ...rest } = version;
+  return encodeRecord({ artifactId, ...rest });
+}
+
+const artifactIdPrefix = encoder.encode('{"artifactId":"');
+const idEnd = artifactIdPrefix.length + 32;
+
+/**
+ * The artifact id of a stored version value written by encodeVersionRecord, read from its first
+ * bytes; null when the value has another layout (then parse it in full).
+ */
+export function peekVersionArtifactId(value: Uint8Array): string | null {
+  if (value.length <= idEnd || value[idEnd] !== 0x22) return null;
+  for (let i = 0; i < artifactIdPrefix.length; i += 1) if (value[i] !== artifactIdPrefix[i]) return null;
+  let id = '';
+  for (let i = artifactIdPrefix.length; i < idEnd; i += 1) {
+    const c = value[i] as number;
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return null;
+    id += String.fromCharCode(c);
+  }
+  return id;
+}
+
 /** Parses a stored value; null for anything that is not UTF-8 JSON bytes. */
 export function decodeRecordJson(value: unknown): unknown {
   if (!(value instanceof Uint8Array)) return null;

@@ -43,6 +43,23 @@ export interface Backend {
 
   /** Releases connections and handles. */
   close?(): Promise<void>;
+
+  /**
+   * Optional capability: aborts multipart uploads under this backend's prefix that were started
+   * before `olderThan` and never completed (a crash mid-upload leaves them, and the storage they
+   * hold is billed but invisible). Backends without multipart uploads do not implement it;
+   * `supported: false` when the server does not offer the calls (s3rver).
+   */
+  abortIncompleteUploads?(olderThan: Date, signal?: AbortSignal): Promise<IncompleteUploadsReport>;
+}
+
+export interface IncompleteUploadsReport {
+  /** False when the server lacks ListMultipartUploads / AbortMultipartUpload. */
+  supported: boolean;
+  /** Uploads found older than the cut-off and aborted. */
+  aborted: number;
+  /** Younger uploads left alone (another writer may still be sending them). */
+  kept: number;
 }
 
 export interface ByteRange {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { temporaryNamePrefix } from './backend';
 import { CairnError } from '../../../src-shared/errors';
+import { crashPoint } from '../crash/crash-points';
 import { BodyLengthMismatchError, BodySourceError, OperationCancelledError } from './backend-errors';
 import type { LocalFileSystem } from './local-file-system';
 import { errnoCode } from './local-fs-errors';
@@ -46,11 +47,14 @@ export async function writeFileDurably(
   try {
     handle = await fs.open(tempPath, 'wx', 0o644);
     tempExists = true;
+    crashPoint('durable-write.temp-created');
     const size = Buffer.isBuffer(body) ? await writeAll(handle, body) : await writeStream(handle, body, options);
+    crashPoint('durable-write.temp-written');
     await handle.sync();
     await handle.close();
     handle = undefined;
     throwIfAborted(options.signal, options.label);
+    crashPoint('durable-write.before-publish');
 
     if (options.createOnly) {
       const linked = await linkCreateOnly(fs, tempPath, finalPath);
@@ -62,6 +66,7 @@ export async function writeFileDurably(
       await fs.rename(tempPath, finalPath);
     }
     tempExists = false;
+    crashPoint('durable-write.after-publish');
     await syncFolders(fs, foldersToSync(dir, firstCreated));
     return { outcome: 'written', size };
   } finally {

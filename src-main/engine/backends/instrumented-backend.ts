@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { CairnError } from '../../../src-shared/errors';
-import type { Backend, ByteRange, ListOptions, ObjectInfo, PutOptions, PutResult } from './backend';
+import type { Backend, ByteRange, IncompleteUploadsReport, ListOptions, ObjectInfo, PutOptions, PutResult } from './backend';
 
 export const backendVerbs = ['get', 'getStream', 'put', 'head', 'list', 'delete'] as const;
 export type BackendVerb = (typeof backendVerbs)[number];
@@ -105,6 +105,11 @@ export class InstrumentedBackend implements Backend {
 
   async close(): Promise<void> {
     await this.inner.close?.();
+  }
+
+  /** Forwards the optional capability (not counted: it is housekeeping, not data). */
+  async abortIncompleteUploads(olderThan: Date, signal?: AbortSignal): Promise<IncompleteUploadsReport> {
+    return (await this.inner.abortIncompleteUploads?.(olderThan, signal)) ?? { supported: false, aborted: 0, kept: 0 };
   }
 
   private async measure<T>(verb: BackendVerb, key: string, operation: () => Promise<T>, bytesOf: (value: T) => number): Promise<T> {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Backend, ByteRange, ListOptions, ObjectInfo, PutOptions, PutResult } from './backend';
+import type { Backend, ByteRange, IncompleteUploadsReport, ListOptions, ObjectInfo, PutOptions, PutResult } from './backend';
 import { TokenBucket, type Clock } from './token-bucket';
 
 export interface RateLimitedBackendOptions {
@@ -72,6 +72,11 @@ export class RateLimitedBackend implements Backend {
 
   async close(): Promise<void> {
     await this.inner.close?.();
+  }
+
+  /** Forwards the optional capability; a backend without it reports `supported: false`. */
+  async abortIncompleteUploads(olderThan: Date, signal?: AbortSignal): Promise<IncompleteUploadsReport> {
+    return (await this.inner.abortIncompleteUploads?.(olderThan, signal)) ?? { supported: false, aborted: 0, kept: 0 };
   }
 
   private async *paced(stream: Readable, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { ObjectExistsError, ObjectNotFoundError, type Backend, type ByteRange, type ListOptions, type ObjectInfo, type PutOptions, type PutResult } from './backend';
+import { ObjectExistsError, ObjectNotFoundError, type Backend, type ByteRange, type IncompleteUploadsReport, type ListOptions, type ObjectInfo, type PutOptions, type PutResult } from './backend';
 import { OperationCancelledError } from './backend-errors';
 import { backoffDelayMs, defaultRetryPolicy, isRetryable, realSleep, type RetryPolicy, type Sleep } from './retry-policy';
 
@@ -106,6 +106,13 @@ export class RetryingBackend implements Backend {
 
   async close(): Promise<void> {
     await this.inner.close?.();
+  }
+
+  /** Forwards the optional capability (retried); a backend without it reports `supported: false`. */
+  abortIncompleteUploads(olderThan: Date, signal?: AbortSignal): Promise<IncompleteUploadsReport> {
+    const inner = this.inner;
+    if (!inner.abortIncompleteUploads) return Promise.resolve({ supported: false, aborted: 0, kept: 0 });
+    return this.attempt('abortIncompleteUploads', '', signal, () => inner.abortIncompleteUploads!(olderThan, signal));
   }
 
   /** Runs `operation` until it succeeds, fails for good, or runs out of attempts. */

@@ -18,6 +18,7 @@ import {
   assertValidKey,
   type Backend,
   type ByteRange,
+  type IncompleteUploadsReport,
   type ListOptions,
   type ObjectInfo,
   type PutOptions,
@@ -27,6 +28,7 @@ import { BodyLengthMismatchError, BodySourceError, OperationCancelledError, Rang
 import { assertRangeWithin, assertValidRange } from './byte-range';
 import { checkedBodyStream, readWholeBody } from './s3-body';
 import { createS3Client, type S3ConnectionOptions } from './s3-client';
+import { abortIncompleteUploads } from './s3-incomplete-uploads';
 import { ConditionalWriteUnsupportedError, StoredSizeMismatchError, httpStatus, s3ErrorCode, toS3Error, type S3Target } from './s3-errors';
 
 export interface S3BackendOptions extends S3ConnectionOptions {
@@ -177,6 +179,11 @@ export class S3Backend implements Backend {
 
   async close(): Promise<void> {
     this.client.destroy();
+  }
+
+  /** Aborts multipart uploads under this prefix left by a crash (see Backend.abortIncompleteUploads). */
+  abortIncompleteUploads(olderThan: Date, signal?: AbortSignal): Promise<IncompleteUploadsReport> {
+    return abortIncompleteUploads(this.client, this.target, this.prefix, olderThan, signal);
   }
 
   /** Sends GetObject; refuses ranges outside the object before reading any body. */

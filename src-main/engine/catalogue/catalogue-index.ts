@@ -12,6 +12,7 @@ import {
   asVersionRecord,
   candidateKey,
   decodeRecordJson,
+  peekVersionArtifactId,
   splitCandidateKey,
   subjectOf,
   type ArtifactClaim,
@@ -25,26 +26,13 @@ import {
   type VersionRecord,
 } from '../../../src-shared/catalogue/records';
 import { manifestMaps, type ManifestMapName, type ManifestMaps } from '../manifest/schema';
+import { ArtifactEntry, compareVersions } from './artifact-entry';
 import { LwwRegisters } from './lww-registers';
 import { SortedList } from './sorted-list';
 import { fallbackType } from './type-config';
 import { UsageIndex, collectionScope, typeScope } from './usage';
 
-/** One artifact as materialised from the manifest. */
-export interface ArtifactEntry {
-  readonly id: string;
-  /** Every device's claim; the canonical one is the earliest. */
-  readonly claims: Map<string, ArtifactClaim>;
-  claim: ArtifactClaim | null;
-  /** All versions, deleted ones included, in number order (createdAt, then id). */
-  readonly versions: SortedList<VersionRecord>;
-  readonly tags: Set<string>;
-  /** description, license, type and x.<key>, current non-null values. */
-  readonly meta: Map<string, string>;
-}
-
-export const compareVersions = (a: VersionRecord, b: VersionRecord): number =>
-  a.createdAt !== b.createdAt ? a.createdAt - b.createdAt : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+export { ArtifactEntry, compareVersions };
 
 export const compareEvents = (a: EventRecord, b: EventRecord): number => (a.at !== b.at ? a.at - b.at : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -67,7 +55,8 @@ export interface IndexChange {
 export class CatalogueIndex {
   readonly maps: ManifestMaps;
   readonly artifacts = new Map<string, ArtifactEntry>();
-  readonly versions = new Map<string, VersionRecord>();
+  /** The artifact of every version, known without parsing the version (ArtifactEntry). */
+  private readonly versionArtifact = new Map<string, string>();
   readonly status = new LwwRegisters<StatusCandidate>();
   readonly tags = new LwwRegisters<TagCandidate>();
   readonly meta = new LwwRegisters<MetaCandidate>();
@@ -113,14 +102,14 @@ export class CatalogueIndex {
       jobs: () => undefined,
       exports: () => undefined,
     };
-    const initial: [ManifestMapName, string][] = [];
     for (const name of Object.keys(this.handlers) as ManifestMapName[]) {
-      for (const key of this.maps[name].keys()) initial.push([name, key]);
-      this.maps[name].observe((event) => {
-        for (const key of event.keysChanged) this.handlers[name](key, this.maps[name].get(key));
+      const map = this.maps[name];
+      const handle = this.handlers[name];
+      map.forEach((value, key) => handle(key, value));
+      map.observe((event) => {
+        for (const key of event.keysChanged) handle(key, map.get(key));
       });
     }
-    for (const [name, key] of initial) this.handlers[name](key, this.maps[name].get(key));
     this.settle();
     this.touched.clear();
     doc.on('afterTransaction', this.afterTransaction);
@@ -184,11 +173,26 @@ export class CatalogueIndex {
     return entry ? entry.versions.indexOf(version) + 1 : 0;
   }
 
+  /** A version by id (parsing its artifact's versions if nobody has looked at them yet). */
+  version(versionId: string): VersionRecord | undefined {
+    const artifactId = this.versionArtifact.get(versionId);
+    return artifactId === undefined ? undefined : this.artifacts.get(artifactId)?.version(versionId);
+  }
+
+  get versionCount(): number {
+    return this.versionArtifact.size;
+  }
+
+  /** Every version of every artifact (parses them all). */
+  *allVersions(): IterableIterator<VersionRecord> {
+    for (const entry of this.artifacts.values()) yield* entry.versions.all;
+  }
+
   /** Live bytes per quota scope; built on first use, then kept current. */
   get usage(): UsageIndex {
     if (!this.usageIndex) {
       this.usageIndex = new UsageIndex();
-      for (const version of this.versions.values()) this.syncUsage(version);
+      for (const version of this.allVersions()) this.syncUsage(version);
     }
     return this.usageIndex;
   }
@@ -197,7 +201,7 @@ export class CatalogueIndex {
   versionsInTimeOrder(): SortedList<VersionRecord> {
     if (!this.globalOrder) {
       this.globalOrder = new SortedList(compareVersions);
-      this.globalOrder.insertMany([...this.versions.values()]);
+      this.globalOrder.insertMany([...this.allVersions()]);
     }
     return this.globalOrder;
   }
@@ -223,36 +227,52 @@ export class CatalogueIndex {
   private entry(artifactId: string): ArtifactEntry {
     let entry = this.artifacts.get(artifactId);
     if (!entry) {
-      entry = { id: artifactId, claims: new Map(), claim: null, versions: new SortedList(compareVersions), tags: new Set(), meta: new Map() };
+      entry = new ArtifactEntry(artifactId, this.parseVersion);
       this.artifacts.set(artifactId, entry);
     }
     return entry;
   }
+
+  private readonly parseVersion = (key: string, value: Uint8Array, artifactId: string): VersionRecord | null => {
+    const version = asVersionRecord(decodeRecordJson(value));
+    if (version && version.id === key && version.artifactId === artifactId) return version;
+    this.malformed();
+    return null;
+  };
 
   private malformed(): void {
     this.malformedRecords += 1;
   }
 
   private onVersion(key: string, value: Uint8Array | undefined): void {
-    const previous = this.versions.get(key);
-    if (previous) {
+    const knownArtifact = this.versionArtifact.get(key);
+    if (knownArtifact !== undefined) {
       // Versions are immutable; a removed key (never written by Cairn) drops the version.
       if (value !== undefined) return;
-      this.versions.delete(key);
-      this.artifacts.get(previous.artifactId)?.versions.remove(previous);
-      this.globalOrder?.remove(previous);
-      this.usageIndex?.sync(key, [], previous.treeId, previous.size);
-      this.touched.add(previous.artifactId);
+      this.versionArtifact.delete(key);
+      const previous = this.artifacts.get(knownArtifact)?.remove(key);
+      if (previous) {
+        this.globalOrder?.remove(previous);
+        this.usageIndex?.sync(key, [], previous.treeId, previous.size);
+      }
+      this.touched.add(knownArtifact);
       return;
     }
     if (value === undefined) return;
-    const version = asVersionRecord(decodeRecordJson(value));
-    if (!version || version.id !== key) return this.malformed();
-    this.versions.set(key, version);
-    this.entry(version.artifactId).versions.insert(version);
-    if (this.globalOrder) this.pendingOrder.push(version);
-    this.syncUsage(version);
-    this.touched.add(version.artifactId);
+    const artifactId = peekVersionArtifactId(value) ?? asVersionRecord(decodeRecordJson(value))?.artifactId;
+    if (artifactId === undefined) return this.malformed();
+    this.versionArtifact.set(key, artifactId);
+    const entry = this.entry(artifactId);
+    entry.addUnparsed(key, value);
+    if (this.globalOrder || this.usageIndex) {
+      // Indexes over all versions are built already: keep them whole.
+      const version = entry.version(key);
+      if (version) {
+        if (this.globalOrder) this.pendingOrder.push(version);
+        this.syncUsage(version);
+      }
+    }
+    this.touched.add(artifactId);
   }
 
   private onClaim(key: string, value: Uint8Array | undefined): void {
@@ -303,8 +323,8 @@ export class CatalogueIndex {
   }
 
   private touchVersion(versionId: string): void {
-    const version = this.versions.get(versionId);
-    if (version) this.touched.add(version.artifactId);
+    const artifactId = this.versionArtifact.get(versionId);
+    if (artifactId !== undefined) this.touched.add(artifactId);
   }
 
   private onTagWinner(candidate: TagCandidate, winner: TagCandidate | undefined): void {
@@ -349,11 +369,13 @@ export class CatalogueIndex {
       this.touched.add(candidate.id);
       return;
     }
-    const version = this.versions.get(candidate.id);
-    if (version) {
-      this.syncUsage(version);
-      this.touched.add(version.artifactId);
+    const artifactId = this.versionArtifact.get(candidate.id);
+    if (artifactId === undefined) return;
+    if (this.usageIndex) {
+      const version = this.version(candidate.id);
+      if (version) this.syncUsage(version);
     }
+    this.touched.add(artifactId);
   }
 
   private onEvent(key: string, value: Uint8Array | undefined): void {

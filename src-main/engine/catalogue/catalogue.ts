@@ -5,6 +5,7 @@ import { artifactNameProblem, collectionPattern, defaultCollection, limits, meta
 import {
   candidateKey,
   encodeRecord,
+  encodeVersionRecord,
   eventKinds,
   linkKinds,
   subjectOf,
@@ -222,7 +223,7 @@ export class Catalogue {
     await this.write(() => {
       if (deleted) restore();
       this.putClaim(entry, { artifactId, collection, name: input.name, type, createdAt: record.createdAt, deviceId: this.deviceId });
-      this.index.maps.versions.set(record.id, encodeRecord(record));
+      this.index.maps.versions.set(record.id, encodeVersionRecord(record));
     });
     return { version: this.viewOf(record.id), created: true };
   }
@@ -257,7 +258,7 @@ export class Catalogue {
     };
     await this.write(() => {
       this.putClaim(entry, { ...claim, createdAt: record.createdAt, deviceId: this.deviceId });
-      this.index.maps.versions.set(record.id, encodeRecord(record));
+      this.index.maps.versions.set(record.id, encodeVersionRecord(record));
       this.putEvent('rolled_back', { artifactId: entry.id, versionId: record.id }, { restoredFrom: target.id, restoredNumber: number, previousHead: head?.id ?? null });
     });
     return { version: this.viewOf(record.id), created: true };
@@ -522,7 +523,7 @@ export class Catalogue {
   // --- helpers ------------------------------------------------------------------------------------
 
   private viewOf(versionId: string): VersionView {
-    return versionView(this.index, this.index.versions.get(versionId) as VersionRecord);
+    return versionView(this.index, this.index.version(versionId) as VersionRecord);
   }
 
   /**
@@ -567,7 +568,7 @@ export class Catalogue {
     const views: LinkView[] = [];
     for (const link of links?.values() ?? []) {
       const otherId = direction === 'outgoing' ? link.to : link.from;
-      const other = this.index.versions.get(otherId);
+      const other = this.index.version(otherId);
       views.push({ kind: link.kind, versionId: otherId, reference: other ? this.label(other) : null });
     }
     return views.sort((a, b) => (a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.versionId < b.versionId ? -1 : a.versionId > b.versionId ? 1 : 0));

@@ -157,7 +157,7 @@ export function listEvents(index: CatalogueIndex, query: EventQuery): { items: E
   let versions: readonly VersionRecord[] = [];
   if (wants('created')) {
     if (query.versionId !== undefined) {
-      const version = index.versions.get(query.versionId);
+      const version = index.version(query.versionId);
       versions = version && (query.artifactId === undefined || version.artifactId === query.artifactId) ? [version] : [];
     } else if (query.artifactId !== undefined) versions = index.artifacts.get(query.artifactId)?.versions.all ?? [];
     else versions = index.versionsInTimeOrder().all;

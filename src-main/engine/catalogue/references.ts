@@ -24,7 +24,7 @@ export function resolveArtifact(index: CatalogueIndex, reference: string): Artif
 
 export function resolveVersion(index: CatalogueIndex, reference: string): VersionRecord {
   if (hexId.test(reference)) {
-    const version = index.versions.get(reference);
+    const version = index.version(reference);
     if (version) return version;
     const artifact = index.artifacts.get(reference);
     if (artifact?.claim) return headOf(index, artifact, reference);

@@ -21,7 +21,10 @@ export class SortedList<T> {
   }
 
   insert(item: T): void {
-    this.items.splice(this.lowerBound(item), 0, item);
+    const last = this.items[this.items.length - 1];
+    // Appending is the common case (items mostly arrive in order) and push allocates nothing.
+    if (last === undefined || this.compare(last, item) < 0) this.items.push(item);
+    else this.items.splice(this.lowerBound(item), 0, item);
   }
 
   /** Inserts many at once: cheaper than one by one when they are numerous. */

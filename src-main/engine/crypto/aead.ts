@@ -14,8 +14,8 @@ export const sealOverhead = nonceLength + tagLength;
 const randomPool = Buffer.alloc(4096);
 let randomUsed = randomPool.length;
 
-/** Fills `into` (12 bytes) with a fresh random nonce, for sealing through another AES-GCM API. */
-export function nextNonce(into: Uint8Array): void {
+/** Fills the first 12 bytes of `into` with a fresh random nonce. */
+function nextNonce(into: Uint8Array): void {
   if (randomUsed + nonceLength > randomPool.length) {
     randomFillSync(randomPool);
     randomUsed = 0;

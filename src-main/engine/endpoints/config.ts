@@ -30,6 +30,11 @@ export const endpointConfigSchema = z.object({
   storageClass: z.string().max(64).optional(),
   /** Bytes per second for uploads and downloads; 0 = unlimited. */
   bandwidthLimit: z.number().int().nonnegative().default(0),
+  /**
+   * Continuous mirroring: the engine that owns the repository copies every new pack, index and
+   * manifest object here in the background, instead of only on `cairn backup`.
+   */
+  mirror: z.boolean().default(false),
 });
 
 export type EndpointConfig = z.infer<typeof endpointConfigSchema>;

@@ -75,6 +75,8 @@ function finish(checks: HealthReport['checks'], skipped: CheckName[], skewMs?: n
 
 /** An unsigned request just to read the server's Date header (and see that it answers). */
 async function serverClock(url: string): Promise<{ error: string | null; skewMs?: number | null }> {
+  // A folder endpoint (file://) has no server and no clock of its own.
+  if (url.startsWith('file:')) return { error: null, skewMs: null };
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 10_000);
   try {

@@ -1,4 +1,5 @@
 import { CairnError } from '../../../src-shared/errors';
+import { crashPoint } from '../crash/crash-points';
 import { packIdFromKey, packKey } from '../repo/blob';
 import type { Repository } from '../repo/repository';
 import { decodeTree } from '../repo/tree';
@@ -108,11 +109,16 @@ export async function collectGarbage(repo: Repository, liveTreeIds: Iterable<str
     }
   }
   await repo.flush();
+  crashPoint('gc.after-repack-flush');
   // 2. The index no longer mentions the old packs before any of them goes away.
   const dropped = new Set([...toDelete, ...toRepack]);
   await repo.rewriteIndex(dropped);
+  crashPoint('gc.after-index-rewrite');
   // 3. Now the packs can go.
-  for (const packId of [...dropped, ...orphans]) await repo.backend.delete(packKey(packId));
+  for (const packId of [...dropped, ...orphans]) {
+    await repo.backend.delete(packKey(packId));
+    crashPoint('gc.after-pack-delete');
+  }
 
   let bytesAfter = 0;
   for await (const object of repo.backend.list('packs/')) bytesAfter += object.size;

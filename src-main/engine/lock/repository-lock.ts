@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { CairnError } from '../../../src-shared/errors';
+import { crashPoint } from '../crash/crash-points';
 
 /**
  * One engine owns a repository on a machine at a time. The owner holds `local/run/owner.lock`
@@ -90,6 +91,7 @@ export async function acquireLock(localDir: string, options: AcquireOptions): Pr
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
       await writeExclusive(file, record);
+      crashPoint('lock.after-acquire');
       return heldLock(file, record);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -102,6 +104,7 @@ export async function acquireLock(localDir: string, options: AcquireOptions): Pr
     const aside = `${file}.stale-${record.nonce}`;
     try {
       await fs.rename(file, aside);
+      crashPoint('lock.takeover.after-move-aside');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw err;

@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { ObjectExistsError, type Backend } from '../backends/backend';
+import { crashPoint } from '../crash/crash-points';
 import type { Logger } from '../logger';
 import { ManifestObjectRefusedError, ManifestSetupError, ManifestStoreClosedError } from './errors';
 import { decodeManifestObject, encodeManifestObject, packSnapshot, unpackSnapshot, type ManifestKeys, type ObjectSlot } from './object-format';
@@ -191,7 +192,9 @@ export class ManifestStore {
       const snapshotId = `${this.deviceId}.${crypto.randomBytes(8).toString('hex')}`;
       const key = snapshotKey(snapshotId);
       const bytes = encodeManifestObject(packSnapshot(coverage, state), this.slotOf({ kind: 'snapshot', snapshotId, writer: this.deviceId }), this.keys);
+      crashPoint('manifest.compact.before-snapshot-put');
       await this.backend.put(key, bytes, { ifNoneMatch: true });
+      crashPoint('manifest.compact.after-snapshot-put');
       const supersededSnapshots = new Map(this.appliedSnapshots);
       this.appliedSnapshots.set(key, { writer: this.deviceId });
 
@@ -206,6 +209,7 @@ export class ManifestStore {
         const writer = parsed.kind === 'update' ? parsed.deviceId : parsed.writer;
         if (!policy({ key: info.key, kind: parsed.kind, deviceId: writer }, this.deviceId)) continue;
         await this.backend.delete(info.key);
+        crashPoint('manifest.compact.after-covered-delete');
         if (parsed.kind === 'snapshot') this.appliedSnapshots.delete(info.key);
         deleted.push(info.key);
       }
@@ -320,7 +324,9 @@ export class ManifestStore {
       if (seq > maxSeq) throw new ManifestSetupError(`device ${this.deviceId} has used every manifest sequence number`);
       const bytes = encodeManifestObject(update, this.slotOf({ kind: 'update', deviceId: this.deviceId, seq }), this.keys);
       try {
+        crashPoint('manifest.before-update-put');
         await this.backend.put(updateKey(this.deviceId, seq), bytes, { ifNoneMatch: true });
+        crashPoint('manifest.after-update-put');
       } catch (err) {
         // Another process writes as this device: move past its objects (the next load reads them).
         if (err instanceof ObjectExistsError && attempt < 10) {

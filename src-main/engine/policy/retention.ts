@@ -57,7 +57,7 @@ export function liveTreeIds(catalogue: Catalogue, options: { graceMs: number; no
   const index = catalogue.index;
   const cutoff = options.now - options.graceMs;
   const live = new Set<string>();
-  for (const version of index.versions.values()) {
+  for (const version of index.allVersions()) {
     const deletedAt = index.deletedAt(version);
     if (deletedAt === null || deletedAt > cutoff) live.add(version.treeId);
   }

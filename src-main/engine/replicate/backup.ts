@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { CairnError } from '../../../src-shared/errors';
 import type { Backend, ObjectInfo } from '../backends/backend';
+import { crashPoint } from '../crash/crash-points';
 import { packIdFromKey } from '../repo/blob';
 import { compareCopyOrder, isRepositoryObject } from './object-order';
 
@@ -90,6 +91,7 @@ export async function backupRepository(source: Backend, target: Backend, options
         const packId = packIdFromKey(object.key);
         if (packId && crypto.createHash('sha256').update(body).digest('hex') !== packId) throw new LocalObjectCorruptError(object.key);
         await target.put(object.key, body, options.signal ? { signal: options.signal } : {});
+        crashPoint('backup.after-object-copied');
         progress.objectsDone++;
         progress.bytesDone += body.length;
         options.onCopied?.({ ...object, size: body.length });
@@ -97,6 +99,7 @@ export async function backupRepository(source: Backend, target: Backend, options
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, group.length) }, lane));
+    crashPoint('backup.between-ranks');
   }
   return { objectsUploaded: progress.objectsDone, bytesUploaded: progress.bytesDone, objectsAlreadyThere: alreadyThere, durationMs: Date.now() - started };
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Backend } from '../backends/backend';
+import { crashPoint } from '../crash/crash-points';
 import { packKey, type BlobType, type Cipher, type PackedBlob } from './blob';
 import { encodeTrailer } from './pack-format';
 
@@ -75,6 +76,7 @@ export class PackWriter {
     this.size = 0;
     this.hash = crypto.createHash('sha256');
 
+    crashPoint('pack-writer.before-pack-put');
     const upload = this.options.backend
       .put(packKey(packId), body, { ifNoneMatch: true })
       .catch((err: unknown) => {
@@ -82,6 +84,7 @@ export class PackWriter {
         if ((err as { code?: string }).code !== 'ALREADY_EXISTS') throw err;
       })
       .then(() => {
+        crashPoint('pack-writer.after-pack-put');
         this.options.onPackWritten({ packId, size: body.length, blobs });
         for (const blob of blobs) this.pending.delete(blob.id);
       })

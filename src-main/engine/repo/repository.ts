@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { CairnError } from '../../../src-shared/errors';
 import type { Backend } from '../backends/backend';
+import { crashPoint } from '../crash/crash-points';
 import { compressBlob, decompressBlob, prepareZstd } from '../compression/zstd';
 import { open as openSealed, seal } from '../crypto/aead';
 import { createKeyFile, defaultScryptParams, parseKeyFile, unwrapKeyFile } from '../crypto/key-file';
@@ -83,6 +84,12 @@ export class Repository {
   /** Creates a new repository on an empty backend. */
   static async init(backend: Backend, options: InitOptions & { localDir: string }): Promise<Repository> {
     if (await readConfig(backend)) throw new RepositoryExistsError(backend.name);
+    // Key files without a config were left by an init that crashed before writing the config.
+    // They must go: opening tries every key file, and a leftover one wrapped with the same
+    // passphrase would unlock a master key that encrypts nothing here.
+    const leftoverKeys: string[] = [];
+    for await (const object of backend.list('keys/')) leftoverKeys.push(object.key);
+    for (const key of leftoverKeys) await backend.delete(key);
     await prepareZstd();
     const chunker = options.chunker ?? { ...defaultChunker };
     let keys: RepoKeys;
@@ -95,6 +102,7 @@ export class Repository {
       const keyFile = await createKeyFile(master, options.passphrase, options.scryptN === undefined ? defaultScryptParams : { ...defaultScryptParams, N: options.scryptN });
       const keyId = crypto.randomBytes(16).toString('hex');
       await backend.put(`keys/${keyId}`, Buffer.from(`${JSON.stringify(keyFile, null, 2)}\n`), { ifNoneMatch: true });
+      crashPoint('repository.init.after-keys');
       keys = deriveRepoKeys(master);
     } else {
       const macKey = crypto.randomBytes(32);
@@ -280,11 +288,13 @@ export class Repository {
     const packs = this.unindexed;
     this.unindexed = [];
     const entries: IndexEntries = new Map(packs.map((p) => [p.packId, p.blobs]));
+    crashPoint('repository.before-index-segment');
     for (;;) {
       const key = indexKey(this.device.deviceId, this.nextIndexSeq++);
       try {
         await this.backend.put(key, encodeIndexSegment(key, entries, this.cipher), { ifNoneMatch: true });
         this.indexSegments++;
+        crashPoint('repository.after-index-segment');
         return;
       } catch (err) {
         // Another process of this device wrote that seq (should not happen under the repository
@@ -329,7 +339,11 @@ export class Repository {
       if (segmentBlobs >= 100_000) await writeSegment();
     }
     await writeSegment();
-    for (const key of oldKeys) await this.backend.delete(key);
+    crashPoint('repository.rewrite-index.after-new-segments');
+    for (const key of oldKeys) {
+      await this.backend.delete(key);
+      crashPoint('repository.rewrite-index.after-old-segment-delete');
+    }
     this.unindexed = [];
     this.indexSegments = written;
     return { written, deleted: oldKeys.length };

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CairnError } from '../../../src-shared/errors';
+import { crashPoint } from '../crash/crash-points';
 import { packKey } from '../repo/blob';
 import { CorruptRepositoryError } from '../repo/errors';
 import type { Repository } from '../repo/repository';
@@ -202,6 +203,7 @@ async function restoreFile(repo: Repository, file: FileEntry, dest: string, onBy
     }
     await fs.chmod(temp, file.mode & 0o7777 || 0o644);
     await fs.utimes(temp, new Date(file.mtimeMs), new Date(file.mtimeMs));
+    crashPoint('restore.before-rename');
     await fs.rename(temp, dest);
   } catch (err) {
     await handle.close().catch(() => undefined);

@@ -4,7 +4,7 @@
  * reconcile, by bundle probes and when a folder appears. Stats run many at a time: on a cold
  * disk the latency of each stat, not the CPU, is what a scan of 20k files waits for.
  */
-import type { Dirent } from 'node:fs';
+import { lstat, type Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { isGone } from './errors';
@@ -60,24 +60,42 @@ export async function scanFolder(root: string, rules: IgnoreRules, under = ''): 
   return scan;
 }
 
-async function statAll(root: string, paths: string[], scan: FolderScan): Promise<void> {
+/**
+ * lstat of every candidate, many in flight. Uses the callback API on purpose: per call it costs
+ * a fifth of `fs/promises` here (20k warm lstats: ~50 ms against ~250 ms), and a restart stats
+ * every watched file.
+ */
+function statAll(root: string, paths: string[], scan: FolderScan): Promise<void> {
   const stats: (FileStat | undefined)[] = new Array(paths.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
+  return new Promise((resolve) => {
+    let next = 0;
+    let running = 0;
+    const finish = () => {
+      for (let i = 0; i < paths.length; i++) {
+        const stat = stats[i];
+        if (stat) scan.files.push({ path: paths[i]!, stat });
+      }
+      resolve();
+    };
+    const startNext = () => {
+      if (next >= paths.length) {
+        if (running === 0) finish();
+        return;
+      }
       const index = next++;
       const relative = paths[index]!;
-      try {
-        const stat = await fs.lstat(path.join(root, relative));
-        if (stat.isFile()) stats[index] = fileStatOf(stat);
-      } catch (err) {
-        if (!isGone(err)) scan.unreadableFiles.push({ path: relative, error: err });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(statConcurrency, paths.length) }, worker));
-  for (let i = 0; i < paths.length; i++) {
-    const stat = stats[i];
-    if (stat) scan.files.push({ path: paths[i]!, stat });
-  }
+      running++;
+      lstat(path.join(root, relative), (err, stat) => {
+        running--;
+        if (err) {
+          if (!isGone(err)) scan.unreadableFiles.push({ path: relative, error: err });
+        } else if (stat.isFile()) {
+          stats[index] = fileStatOf(stat);
+        }
+        startNext();
+      });
+    };
+    if (paths.length === 0) finish();
+    else for (let i = 0; i < Math.min(statConcurrency, paths.length); i++) startNext();
+  });
 }

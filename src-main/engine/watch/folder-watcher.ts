@@ -143,7 +143,7 @@ export class FolderWatcher {
       probe: (key) => this.probe(key),
       onSettled: (key, found) => this.onSettled(key, found),
       onUnsettled: (key, waitedMs) => this.emit({ type: 'unsettled', folderId: this.folder.id, path: key, waitedMs }),
-      onProbeError: (key, err) => reportFailure(this.ingestContext(), key, err),
+      onError: (key, err) => reportFailure(this.ingestContext(), key, err),
     });
     this.statCachePath = options.statCachePath;
   }
@@ -170,9 +170,17 @@ export class FolderWatcher {
     return this.serial(async () => {
       if (this.current !== 'stopped') return this.current === 'missing' ? { status: 'missing' } : this.lastStart;
       this.current = 'starting';
-      await this.loadCache();
-      this.startPolling();
-      return this.open();
+      try {
+        await this.loadCache();
+        this.startPolling();
+        return await this.open();
+      } catch (err) {
+        clearInterval(this.pollTimer);
+        this.pollTimer = undefined;
+        await this.closeWatching();
+        this.current = 'stopped';
+        throw err;
+      }
     });
   }
 
@@ -220,6 +228,11 @@ export class FolderWatcher {
     const run = this.lifecycle.then(work, work);
     this.lifecycle = run.catch(() => undefined);
     return run;
+  }
+
+  /** Lifecycle work nobody awaits (poll, rule reload): its failure is reported, never thrown. */
+  private inBackground(work: () => Promise<void>): Promise<void> {
+    return this.serial(work).catch((err: unknown) => this.reportFolderError(this.folder.path, err));
   }
 
   private async loadCache(): Promise<void> {
@@ -309,7 +322,7 @@ export class FolderWatcher {
     this.pollTimer = setInterval(() => {
       if (this.polling) return;
       this.polling = true;
-      void this.serial(() => this.pollFolder()).finally(() => {
+      void this.inBackground(() => this.pollFolder()).finally(() => {
         this.polling = false;
       });
     }, this.timing.folderPollMs);
@@ -401,7 +414,7 @@ export class FolderWatcher {
     if (!name) {
       // Some platforms drop the name when events overflow: look at the whole folder again.
       if (dir !== '') this.schedulePath(dir);
-      else void this.rescanFolder('');
+      else this.rescanFolder('').catch((err: unknown) => this.reportFolderError(this.folder.path, err));
       return;
     }
     const child = toPosixRelative(String(name));
@@ -459,7 +472,7 @@ export class FolderWatcher {
 
   private scheduleIgnoreReload(): void {
     clearTimeout(this.ignoreReloadTimer);
-    this.ignoreReloadTimer = setTimeout(() => void this.serial(() => this.reloadIgnoreRules()), this.timing.settleMs);
+    this.ignoreReloadTimer = setTimeout(() => void this.inBackground(() => this.reloadIgnoreRules()), this.timing.settleMs);
   }
 
   /** New rules: chokidar has pruned folders by the old ones, so reopen and reconcile. */
@@ -512,7 +525,7 @@ export class FolderWatcher {
         this.onMissing(key);
         return;
       case 'directory':
-        void this.rescanFolder(key);
+        this.rescanFolder(key).catch((err: unknown) => reportFailure(this.ingestContext(), key, err));
         return;
       case 'ignored':
         this.reportIgnored(key);
@@ -599,7 +612,7 @@ export class FolderWatcher {
     const heldFor = performance.now() - entry.since;
     const busy = this.tracker.size > 0 || this.ingesting.size > 0;
     if (busy && heldFor < this.timing.renameWindowMs + this.timing.maxSettleMs) return this.timing.settleMs;
-    const task = this.tombstone(entry, this.generation);
+    const task = this.tombstone(entry, this.generation).catch((err: unknown) => reportFailure(this.ingestContext(), entry.key, err));
     this.inFlight.add(task);
     void task.finally(() => this.inFlight.delete(task));
     return undefined;
@@ -610,7 +623,7 @@ export class FolderWatcher {
     try {
       // Never because the whole folder went away: that is an unplugged drive, not a deletion.
       if ((await this.checkRoot()) === 'missing') {
-        void this.serial(async () => {
+        void this.inBackground(async () => {
           if (this.current !== 'watching') return;
           await this.closeWatching();
           this.enterMissing();

@@ -18,4 +18,12 @@ export {
 } from './config';
 export { defaultIgnorePatterns, cairnIgnoreFileName } from './ignore';
 export { blockingErrorCodes } from './ingest-context';
-export * from './errors';
+export {
+  FolderAlreadyWatchedError,
+  UnknownWatchedFolderError,
+  WatchConfigCorruptError,
+  WatchedFileUnreadableError,
+  WatchedFoldersOverlapError,
+  WatchedPathNotAFolderError,
+  WatchedPathNotFoundError,
+} from './errors';

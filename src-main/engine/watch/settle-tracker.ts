@@ -25,7 +25,7 @@ export interface SettleTrackerOptions<T> {
   probe: (key: string) => Promise<ProbeResult<T>>;
   onSettled: (key: string, value: T) => void;
   onUnsettled: (key: string, waitedMs: number) => void;
-  onProbeError: (key: string, err: unknown) => void;
+  onError: (key: string, err: unknown) => void;
 }
 
 interface Pending {
@@ -100,14 +100,18 @@ export class SettleTracker<T> {
     } catch (err) {
       entry.probing = false;
       if (this.pending.get(key) === entry) this.pending.delete(key);
-      this.options.onProbeError(key, err);
+      this.options.onError(key, err);
       return;
     }
     entry.probing = false;
     if (this.pending.get(key) !== entry) return; // cancelled while probing
     if (entry.lastEventAt === eventsBefore && entry.signature === result.signature) {
       this.pending.delete(key);
-      this.options.onSettled(key, result.value);
+      try {
+        this.options.onSettled(key, result.value);
+      } catch (err) {
+        this.options.onError(key, err);
+      }
       return;
     }
     entry.signature = entry.lastEventAt === eventsBefore ? result.signature : undefined;

@@ -1,30 +1,31 @@
-import type { ChunkEncoder, EncodedChunk } from './chunk-encoder';
+import type { ChunkEncoder } from './chunk-encoder';
 import type { EventOutbox } from './event-outbox';
 
-interface Job {
+interface Waiting {
   index: number;
-  length: number;
-  /** Resolves with the id, and the stored form unless the main thread had the chunk. */
-  done: Promise<{ id: string; encoded: EncodedChunk | null }>;
+  id: string;
+  /** A copy: the reader reuses its buffer long before the answer arrives. */
+  plain: Uint8Array;
+  known: boolean | undefined;
 }
 
-/** Chunks of one file being hashed and sealed on the thread pool at the same time. */
-const maxJobs = 4;
+/** Chunks whose "stored already?" answer may be outstanding before chunking waits. */
+const maxWaiting = 8;
 
 /**
- * The chunks of one large file, hashed and sealed on the thread pool while the worker chunks
- * the next ones, and posted strictly in order. With `askKnown`, each id first goes to the main
- * thread ("stored already?"); known chunks are neither compressed, sealed nor sent. Waiting for
- * answers never blocks chunking: only the oldest unfinished chunk is ever waited for.
+ * Encodes the chunks of one large file and posts them in order. With `askKnown`, each id first
+ * goes to the main thread ("stored already?") and chunking goes on meanwhile; answered chunks
+ * leave in order, known ones neither compressed, sealed nor sent. Chunking waits only when
+ * `maxWaiting` answers are outstanding, so the round trip never stalls it.
  */
 export class ChunkPipeline {
   private readonly file: number;
   private readonly encoder: ChunkEncoder;
   private readonly outbox: EventOutbox;
   private readonly askKnown: boolean;
-  private readonly jobs: Job[] = [];
-  private readonly answers = new Map<number, (known: boolean) => void>();
-  /** Ids in chunk order, as posted. */
+  private readonly waiting: Waiting[] = [];
+  private wake: (() => void) | null = null;
+  /** Ids in chunk order. */
   readonly ids: string[] = [];
   knownCount = 0;
 
@@ -35,58 +36,61 @@ export class ChunkPipeline {
     this.askKnown = options.askKnown;
   }
 
-  /** Starts a chunk; `plain` may be reused once this returns. Waits while too many are running. */
-  async add(index: number, plain: Uint8Array): Promise<void> {
-    while (this.jobs.length >= maxJobs) await this.settleOldest();
-    const done = this.askKnown ? this.askThenEncode(index, new Uint8Array(plain)) : this.encodeNow(plain);
-    // Marked handled: failures surface, in order, through settleOldest().
-    done.catch(() => {});
-    this.jobs.push({ index, length: plain.length, done });
+  /** Takes the next chunk; `plain` may be reused once the returned promise resolves. */
+  async add(plain: Uint8Array): Promise<void> {
+    const index = this.ids.length;
+    const id = this.encoder.id(plain);
+    this.ids.push(id);
+    if (!this.askKnown) {
+      this.post(index, id, plain, true);
+      return;
+    }
+    this.waiting.push({ index, id, plain: new Uint8Array(plain), known: undefined });
+    this.outbox.push({ type: 'ids', file: this.file, chunks: [{ index, id }] });
+    this.outbox.flush();
+    while (this.waiting.length >= maxWaiting) await this.nextAnswer();
   }
 
   /** The main thread's "stored already?" answers. */
   answer(answers: { index: number; known: boolean }[]): void {
     for (const { index, known } of answers) {
-      this.answers.get(index)?.(known);
-      this.answers.delete(index);
+      const entry = this.waiting.find((candidate) => candidate.index === index);
+      if (entry) entry.known = known;
     }
+    let done = 0;
+    for (const entry of this.waiting) {
+      if (entry.known === undefined) break;
+      if (entry.known) this.knownCount++;
+      else this.post(entry.index, entry.id, entry.plain, false);
+      done++;
+    }
+    this.waiting.splice(0, done);
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
   }
 
-  /** Waits for every started chunk and posts them. */
+  /** Resolves once every chunk is answered and posted. */
   async finish(): Promise<void> {
-    while (this.jobs.length > 0) await this.settleOldest();
+    while (this.waiting.length > 0) await this.nextAnswer();
   }
 
-  /** Unblocks waiting chunks when the file is abandoned (cancelled, failed). */
+  /** Releases a waiting add() or finish() when the file is abandoned (cancelled, failed). */
   abandon(): void {
-    for (const resolve of this.answers.values()) resolve(true);
-    this.answers.clear();
+    this.waiting.length = 0;
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
   }
 
-  private encodeNow(plain: Uint8Array): Job['done'] {
-    const id = this.encoder.idLater(plain);
-    const encoded = this.encoder.encodeLater(plain);
-    return Promise.all([id, encoded]).then(([chunkId, chunk]) => ({ id: chunkId, encoded: chunk }));
+  private nextAnswer(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+    });
   }
 
-  private async askThenEncode(index: number, copy: Uint8Array): Job['done'] {
-    const id = await this.encoder.idLater(copy);
-    const known = new Promise<boolean>((resolve) => this.answers.set(index, resolve));
-    this.outbox.push({ type: 'ids', file: this.file, chunks: [{ index, id }] });
-    this.outbox.flush();
-    if (await known) return { id, encoded: null };
-    return { id, encoded: await this.encoder.encodeLater(copy) };
-  }
-
-  private async settleOldest(): Promise<void> {
-    const job = this.jobs[0]!;
-    const { id, encoded } = await job.done;
-    this.jobs.shift();
-    this.ids.push(id);
-    if (encoded === null) {
-      this.knownCount++;
-      return;
-    }
-    this.outbox.pushChunk({ file: this.file, index: job.index, id, plainLength: job.length, compressed: encoded.compressed }, encoded.stored, false);
+  private post(index: number, id: string, plain: Uint8Array, plainIsVolatile: boolean): void {
+    const { stored, compressed } = this.encoder.encode(plain);
+    this.outbox.pushChunk({ file: this.file, index, id, plainLength: plain.length, compressed }, stored, plainIsVolatile && stored === plain);
   }
 }

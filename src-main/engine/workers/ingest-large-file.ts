@@ -40,10 +40,9 @@ export interface LargeFileJob {
 }
 
 /**
- * Reads, chunks and hashes one file of any size and posts its chunks. Three things overlap:
- * the next read (thread pool), chunking and the whole-file SHA-256 of the current block (this
- * thread; the digest is updated chunk by chunk while the chunk is in cache), and the chunk ids
- * and sealing of earlier chunks (thread pool, see ChunkPipeline).
+ * Reads, chunks, hashes and encodes one file of any size and posts its chunks. The next block
+ * is read (thread pool) while this one is worked on; the whole-file SHA-256, the chunk id and
+ * the sealing each run right after a chunk is cut, while its bytes are still in cache.
  */
 export async function ingestLargeFile(job: LargeFileJob): Promise<FileSummary> {
   let fd: number;
@@ -91,7 +90,7 @@ export async function ingestLargeFile(job: LargeFileJob): Promise<FileSummary> {
         if (length === 0) break;
         const plain = buffer.subarray(start, start + length);
         hash.update(plain);
-        await pipeline.add(lengths.length, plain);
+        await pipeline.add(plain);
         lengths.push(length);
         start += length;
       }

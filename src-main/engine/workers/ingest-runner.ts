@@ -22,15 +22,11 @@ export class IngestRunner {
   private readonly smallBuffer: Buffer;
   private largeBuffers: ReadBuffers | null = null;
 
-  private constructor(config: IngestWorkerConfig, encoder: ChunkEncoder) {
+  constructor(config: IngestWorkerConfig) {
     this.config = config;
     this.chunker = new Chunker(config.chunker, config.chunkerSeed);
-    this.encoder = encoder;
+    this.encoder = new ChunkEncoder(config);
     this.smallBuffer = Buffer.allocUnsafe(this.chunker.minSize + 1);
-  }
-
-  static async create(config: IngestWorkerConfig): Promise<IngestRunner> {
-    return new IngestRunner(config, await ChunkEncoder.create(config));
   }
 
   async run(task: IngestTask, context: TaskContext): Promise<null> {

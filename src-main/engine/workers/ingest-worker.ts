@@ -11,7 +11,7 @@ serveTasks(
   async () => {
     const config = workerInput() as IngestWorkerConfig;
     if (config.compression) await prepareZstd();
-    runner = await IngestRunner.create(config);
+    runner = new IngestRunner(config);
   },
   (payload, context) => runner!.run(payload as IngestTask, context),
 );

@@ -19,7 +19,6 @@ const rowGap = 12;
 const columnGap = 120;
 
 interface GraphProps {
-  versionId: string;
   label: string;
   outgoing: LinkView[];
   incoming: LinkView[];
@@ -29,7 +28,7 @@ interface GraphProps {
  * This version in the middle; what it comes from (its outgoing links) on the left, what comes
  * from it (incoming links) on the right. Nodes open the other artifact.
  */
-export function LineageGraph({ versionId, label, outgoing, incoming }: GraphProps) {
+export function LineageGraph({ label, outgoing, incoming }: GraphProps) {
   const openArtifact = useNavigationStore((s) => s.openArtifact);
   const others = [...outgoing, ...incoming].map((l) => l.versionId);
   const known = useLiveQuery(() => db.versions.bulkGet(others), [others.join()]) ?? [];

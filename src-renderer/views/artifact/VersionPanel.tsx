@@ -105,7 +105,7 @@ export function VersionPanel({ version, versions }: { version: VersionRow; versi
       <ErrorNotice message={detailError} onRetry={() => void loadDetail()} />
       {current ? (
         <>
-          <LineageGraph versionId={version.id} label={label} outgoing={current.outgoingLinks} incoming={current.incomingLinks} />
+          <LineageGraph label={label} outgoing={current.outgoingLinks} incoming={current.incomingLinks} />
           <LineageEditor versionId={version.id} outgoing={current.outgoingLinks} />
         </>
       ) : (

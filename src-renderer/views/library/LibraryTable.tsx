@@ -10,15 +10,15 @@ import { useNavigationStore } from '../../state/navigation-store';
 
 export const rowHeight = 36;
 
-const columns: { label: string; sort?: SortKey }[] = [
+const columns: { label: string; sort?: SortKey; numeric?: boolean }[] = [
   { label: 'Name', sort: 'name' },
   { label: 'Collection' },
   { label: 'Type' },
   { label: 'Tags' },
   { label: 'Status' },
   { label: 'Updated', sort: 'updated' },
-  { label: 'Size', sort: 'size' },
-  { label: 'Versions' },
+  { label: 'Size', sort: 'size', numeric: true },
+  { label: 'Versions', numeric: true },
 ];
 
 function Cells({ row }: { row: ArtifactRow }) {
@@ -104,7 +104,7 @@ export function LibraryTable() {
           {columns.map((column) => {
             const sorted = column.sort && query.sort === column.sort;
             return (
-              <div key={column.label} role="columnheader" aria-sort={sorted ? (query.descending ? 'descending' : 'ascending') : undefined}>
+              <div key={column.label} role="columnheader" className={column.numeric ? 'cell-number' : undefined} aria-sort={sorted ? (query.descending ? 'descending' : 'ascending') : undefined}>
                 {column.sort ? (
                   <button type="button" className="sort-button" tabIndex={-1} onClick={() => sortBy(column.sort as SortKey)}>
                     {column.label}

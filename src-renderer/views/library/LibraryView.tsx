@@ -48,7 +48,7 @@ export function LibraryView() {
       <div className="view-header">
         <h1 id="library-heading">Library</h1>
         <span className="muted" aria-live="polite" data-testid="library-count">
-          {loaded && total > 0 && (ids.length === total ? `${formatCount(total)} artifacts` : `${formatCount(ids.length)} of ${formatCount(total)} artifacts`)}
+          {loaded && total > 0 && (ids.length === total ? `${formatCount(total)} artifact${total === 1 ? '' : 's'}` : `${formatCount(ids.length)} of ${formatCount(total)} artifacts`)}
         </span>
         <div className="spacer" />
         <button type="button" className="primary" onClick={() => setAdding(true)}>
