@@ -11,6 +11,7 @@ import { engineCommands, engineEvents } from './contract/engine';
 import { endpointCommands } from './contract/endpoints';
 import { catalogueCommands, catalogueEvents } from './contract/catalogue';
 import { repositoryCommands, repositoryEvents } from './contract/repository';
+import { syncCommands, syncEvents } from './contract/sync';
 import { vaultCommands, vaultEvents } from './contract/vault';
 
 export const commands = {
@@ -20,6 +21,7 @@ export const commands = {
   ...catalogueCommands,
   ...vaultCommands,
   ...desktopCommands,
+  ...syncCommands,
 } as const;
 
 export const events = {
@@ -27,6 +29,7 @@ export const events = {
   ...repositoryEvents,
   ...catalogueEvents,
   ...vaultEvents,
+  ...syncEvents,
 } as const;
 
 export type Commands = typeof commands;

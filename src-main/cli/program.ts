@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { cairnVersion } from '../engine/version';
 import { registerCatalogueCommands } from './commands/catalogue';
+import { registerDoctor } from './commands/doctor';
 import { registerEndpointCommands } from './commands/endpoints';
 import { registerRepositoryCommands } from './commands/repository';
 import { registerServe } from './commands/serve';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerRepositoryCommands(program, context);
   registerCatalogueCommands(program, context);
   registerEndpointCommands(program, context);
+  registerDoctor(program, context);
   return program;
 }
 

@@ -8,9 +8,14 @@ import { endpointHandlers } from './api/endpoint-handlers';
 import { repositoryHandlers } from './api/repository-handlers';
 import { catalogueJobRecorder, vaultHandlers } from './api/vault-handlers';
 import { EndpointStore } from './endpoints/config';
+import { endpointBackend } from './endpoints/endpoint-backend';
+import { EngineMetrics } from './observability/engine-metrics';
 import { BackupService } from './replicate/backup-service';
 import type { AreaHandlers, CallContext, Handlers } from './api/handlers';
 import { EventBus } from './events';
+import { syncHandlers } from './sync/handlers';
+import type { SyncSettings } from './sync/settings';
+import { SyncService } from './sync/sync-service';
 import { createLogger, type Logger, type LogLevel } from './logger';
 import { defaultRepositoryPath } from './paths';
 import { acquireLock, type HeldLock, type OwnerRecord } from './lock/repository-lock';
@@ -34,6 +39,10 @@ export interface EngineOptions {
    * purpose is shown to anyone who finds the repository locked ("cairn serve", …).
    */
   lock?: { purpose: string; onStaleTakeover?: (previous: OwnerRecord) => void };
+  /** Run the sync loop while a sync endpoint is configured (the engine that owns the repository). */
+  backgroundSync?: boolean;
+  /** Sync timings and thresholds (tests shorten them); defaults otherwise. */
+  sync?: Partial<SyncSettings>;
 }
 
 type EngineState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -54,15 +63,39 @@ export class Engine {
   private readonly options: EngineOptions;
   private heldLock: HeldLock | null = null;
   readonly backups: BackupService;
+  /** Multi-device sync through the endpoint with role `sync`. */
+  readonly sync: SyncService;
+  /** Prometheus metrics of this engine (commands, storage, ingest, backups). */
+  readonly metrics = new EngineMetrics();
   private stopForwarding: Array<() => void> = [];
 
   constructor(options: EngineOptions = {}) {
     this.options = options;
     this.repositoryPath = options.repositoryPath ?? defaultRepositoryPath();
     this.log = createLogger(this.events, { echoLevel: options.logEcho ?? 'silent' });
-    this.vault = new Vault({ repositoryPath: this.repositoryPath, passphrase: options.passphrase, log: this.log });
+    this.vault = new Vault({
+      repositoryPath: this.repositoryPath,
+      passphrase: options.passphrase,
+      log: this.log,
+      instrument: (backend) => this.metrics.instrument(backend, { kind: 'repository' }),
+    });
     const endpoints = EndpointStore.forLocalDir(this.vault.localDir);
-    this.backups = new BackupService({ local: () => this.vault.backend, endpoints, events: this.events, jobs: catalogueJobRecorder(this.vault) });
+    this.backups = new BackupService({
+      local: () => this.vault.backend,
+      endpoints,
+      events: this.events,
+      jobs: catalogueJobRecorder(this.vault),
+      backendFor: (endpoint) => this.metrics.instrument(endpointBackend(endpoint), { kind: 'endpoint', name: endpoint.name }),
+      onQueueDepth: (endpoint, objects) => this.metrics.setQueueDepth(endpoint, objects),
+    });
+    this.sync = new SyncService({
+      vault: this.vault,
+      endpoints,
+      events: this.events,
+      log: this.log,
+      ...(options.sync ? { settings: options.sync } : {}),
+      backendFor: (endpoint) => this.metrics.instrument(endpointBackend(endpoint), { kind: 'endpoint', name: endpoint.name }),
+    });
     this.vault.onOpen((vault) => this.forwardCatalogueEvents(vault));
     this.handlers = {
       ...this.engineHandlers(),
@@ -71,6 +104,7 @@ export class Engine {
       ...catalogueBridge(this.vault),
       ...vaultHandlers(this.vault, this.events),
       ...desktopHandlers(),
+      ...syncHandlers(this.sync),
     } satisfies Handlers;
   }
 
@@ -105,6 +139,7 @@ export class Engine {
     }
     this.state = 'running';
     this.log.info(`engine started on ${this.repositoryPath}`, 'engine');
+    if (this.options.backgroundSync) this.sync.startBackground();
   }
 
   async stop(): Promise<void> {
@@ -112,6 +147,7 @@ export class Engine {
     this.state = 'stopping';
     this.log.info('engine stopping', 'engine');
     for (const stop of this.stopForwarding.splice(0)) stop();
+    await this.sync.stop();
     await this.vault.close();
     await this.heldLock?.release();
     this.heldLock = null;
@@ -125,7 +161,7 @@ export class Engine {
         hint: 'Wait for start-up to finish, or restart Cairn.',
       });
     }
-    return dispatch(this.handlers, name, input, ctx);
+    return this.metrics.observeCommand(name, () => dispatch(this.handlers, name, input, ctx));
   }
 
   /** Catalogue changes and manifest updates flow up to clients (the renderer's replica). */

@@ -1,4 +1,6 @@
 import { Engine, type EngineOptions } from '../engine/engine';
+import { startLogFileSink } from '../engine/observability/log-file-sink';
+import { defaultLogDir } from '../engine/paths';
 import { startLocalEndpoint, type LocalEndpoint } from './local-socket';
 
 export interface OwningEngine {
@@ -13,16 +15,19 @@ export interface OwningEngine {
  * on the local socket so CLI commands run through it instead of opening a second writer.
  * When another live engine owns the repository, this throws `RepositoryLockedError`.
  */
-export async function startOwningEngine(options: EngineOptions & { purpose: string }): Promise<OwningEngine> {
-  const { purpose, ...engineOptions } = options;
+export async function startOwningEngine(options: EngineOptions & { purpose: string; logDir?: string }): Promise<OwningEngine> {
+  const { purpose, logDir, ...engineOptions } = options;
   const engine = new Engine({ ...engineOptions, lock: { purpose } });
-  await engine.start();
+  // Before start, so the log file has the start-up too (JSON lines, rotated by size).
+  const logs = startLogFileSink(engine.events, { dir: logDir ?? defaultLogDir() });
   let endpoint: LocalEndpoint;
   try {
+    await engine.start();
     endpoint = await startLocalEndpoint(engine, engine.vault.localDir);
     await engine.lock!.advertise(endpoint.socketPath);
   } catch (err) {
     await engine.stop();
+    await logs.stop();
     throw err;
   }
   return {
@@ -31,6 +36,7 @@ export async function startOwningEngine(options: EngineOptions & { purpose: stri
     async stop() {
       await endpoint.close();
       await engine.stop();
+      await logs.stop();
     },
   };
 }

@@ -71,6 +71,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await handleApi(req, res, url);
       return;
     }
+    if (url.pathname === '/metrics') {
+      await handleMetrics(req, res);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendJson(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: `Method ${req.method} is not allowed here.` } });
       return;
@@ -87,6 +91,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     });
     res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  /** Prometheus scrapes: the same token as the API (metrics name repositories and endpoints). */
+  async function handleMetrics(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const auth = req.headers.authorization;
+    if (!originAllowed(req.headers.origin) || !tokenMatches(auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : null)) {
+      sendJson(res, 401, { ok: false, error: new UnauthorizedError().toWire() });
+      return;
+    }
+    if (req.method !== 'GET') {
+      sendJson(res, 405, { ok: false, error: new InvalidInputError('request', ['use GET for /metrics']).toWire() });
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': options.engine.metrics.contentType, 'Cache-Control': 'no-store' });
+    res.end(await options.engine.metrics.exposition());
   }
 
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {

@@ -138,10 +138,16 @@ export class ManifestReplica {
     }
   }
 
+  // Yjs emits afterTransaction before updateV2, so both schedule the write.
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === fromStorage) return;
     this.pendingUpdates.push(update);
+    this.scheduleFlush();
   };
+
+  private scheduleFlush(): void {
+    if (this.flushTimer === null) this.flushTimer = setTimeout(() => void this.flushNow(), flushDelayMs);
+  }
 
   private readonly onTransaction = (transaction: Y.Transaction): void => {
     if (transaction.origin === fromStorage) return;
@@ -155,9 +161,7 @@ export class ManifestReplica {
         if (artifactId) this.touched.add(artifactId);
       }
     }
-    if (this.pendingUpdates.length > 0 && this.flushTimer === null) {
-      this.flushTimer = setTimeout(() => void this.flushNow(), flushDelayMs);
-    }
+    if (this.touched.size > 0) this.scheduleFlush();
   };
 
   /**

@@ -87,8 +87,8 @@ export const artifactActions = {
       const { version, validation } = await api['catalogue.verify']({ version: versionId });
       useArtifactStore.setState((s) => ({ validations: { ...s.validations, [versionId]: validation } }));
       if (!validation) return `v${version.number} has no validator for its type: now ${version.status.replace('_', ' ')}.`;
-      if (validation.pass) return `v${version.number} passed ${validation.validator} and is published.`;
-      notify('error', `v${version.number} failed ${validation.validator} and is blocked. The validator's output is shown with the version.`);
+      if (validation.pass) return `v${version.number} passed its validator and is published.`;
+      notify('error', `v${version.number} failed its validator and is blocked. The validator's output is shown with the version.`);
       return null;
     }),
 

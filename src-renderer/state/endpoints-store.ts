@@ -43,6 +43,9 @@ interface EndpointsState {
 
 type RunTable = 'tests' | 'backups' | 'verifies';
 
+/** The error text of a run the person cancelled (shown as such, not as a failure). */
+export const cancelledText = 'Cancelled.';
+
 const started = <T>(cancel: (() => void) | null): Run<T> => ({ running: true, startedAt: Date.now(), jobId: null, result: null, error: null, cancel });
 
 export const useEndpointsStore = create<EndpointsState>((set, get) => {
@@ -105,7 +108,7 @@ export const useEndpointsStore = create<EndpointsState>((set, get) => {
         systemNotify('Backup finished', `${name}: ${summary}`);
       } catch (err) {
         const cancelled = errorCode(err) === 'CANCELLED';
-        update('backups', name, { running: false, error: cancelled ? 'Cancelled.' : describeError(err), cancel: null });
+        update('backups', name, { running: false, error: cancelled ? cancelledText : describeError(err), cancel: null });
         if (!cancelled) {
           notify('error', `Backup to "${name}" failed: ${describeError(err)}`);
           systemNotify('Backup failed', `${name}: ${describeError(err)}`);
@@ -120,7 +123,7 @@ export const useEndpointsStore = create<EndpointsState>((set, get) => {
       try {
         update('verifies', name, { running: false, result: await call.result, cancel: null });
       } catch (err) {
-        update('verifies', name, { running: false, error: errorCode(err) === 'CANCELLED' ? 'Cancelled.' : describeError(err), cancel: null });
+        update('verifies', name, { running: false, error: errorCode(err) === 'CANCELLED' ? cancelledText : describeError(err), cancel: null });
       }
     },
 

@@ -33,6 +33,9 @@ export const eventKinds = [
   'restored',
   'backup_run',
   'validator_ran',
+  // Share links (engine/share): a version exported to an endpoint with a presigned URL, and its removal.
+  'shared',
+  'share_revoked',
 ] as const;
 export type EventKind = (typeof eventKinds)[number];
 
@@ -187,13 +190,11 @@ const idEnd = artifactIdPrefix.length + 32;
 export function peekVersionArtifactId(value: Uint8Array): string | null {
   if (value.length <= idEnd || value[idEnd] !== 0x22) return null;
   for (let i = 0; i < artifactIdPrefix.length; i += 1) if (value[i] !== artifactIdPrefix[i]) return null;
-  let id = '';
   for (let i = artifactIdPrefix.length; i < idEnd; i += 1) {
     const c = value[i] as number;
     if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return null;
-    id += String.fromCharCode(c);
   }
-  return id;
+  return String.fromCharCode.apply(null, value.subarray(artifactIdPrefix.length, idEnd) as unknown as number[]);
 }
 
 /** Parses a stored value; null for anything that is not UTF-8 JSON bytes. */

@@ -141,6 +141,9 @@ export class S3Backend implements Backend {
             Bucket: this.bucket,
             Prefix: this.prefix + prefix,
             MaxKeys: this.listPageSize,
+            // Keys come back URL-encoded: XML 1.0 cannot carry every character a key may hold
+            // (Swift answers 500 to a listing with U+FFFF in it otherwise).
+            EncodingType: 'url',
             ...(first && options.startAfter !== undefined ? { StartAfter: this.prefix + options.startAfter } : {}),
             ...(continuationToken !== undefined ? { ContinuationToken: continuationToken } : {}),
           }),
@@ -151,8 +154,10 @@ export class S3Backend implements Backend {
       }
       first = false;
       for (const object of page.Contents ?? []) {
-        if (object.Key === undefined || !object.Key.startsWith(this.prefix)) continue;
-        const key = object.Key.slice(this.prefix.length);
+        // Servers that ignore the encoding request (s3rver) say so by leaving EncodingType out.
+        const fullKey = object.Key === undefined ? undefined : page.EncodingType === 'url' ? decodeListedKey(object.Key) : object.Key;
+        if (fullKey === undefined || !fullKey.startsWith(this.prefix)) continue;
+        const key = fullKey.slice(this.prefix.length);
         // Objects that are not valid keys were not written by Cairn; they are not in the namespace.
         if (!isValidKey(key)) continue;
         yield { key, size: object.Size ?? 0, modified: object.LastModified ?? new Date(0) };
@@ -337,6 +342,18 @@ function measureBody(body: Readable, key: string, announced: number | undefined)
     }
   }
   return { stream: Readable.from(chunks(), { objectMode: false }), bytes: () => bytes, failure: () => failure };
+}
+
+/**
+ * A key from a listing made with `encoding-type=url`. AWS writes a space as `+` (and a `+` as
+ * %2B); Swift writes %20; decoding `+` as a space first reads both correctly.
+ */
+function decodeListedKey(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
 }
 
 function isNotImplemented(err: unknown): boolean {

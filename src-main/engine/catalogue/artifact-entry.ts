@@ -21,7 +21,8 @@ export class ArtifactEntry {
   readonly meta = new Map<string, string>();
   private readonly sorted = new SortedList<VersionRecord>(compareVersions);
   private readonly byId = new Map<string, VersionRecord>();
-  private unparsed: { key: string; value: Uint8Array }[] = [];
+  private unparsedKeys: string[] = [];
+  private unparsedValues: Uint8Array[] = [];
 
   constructor(
     readonly id: string,
@@ -36,7 +37,7 @@ export class ArtifactEntry {
 
   /** How many versions it has (parsed or not). */
   get versionCount(): number {
-    return this.sorted.length + this.unparsed.length;
+    return this.sorted.length + this.unparsedKeys.length;
   }
 
   version(id: string): VersionRecord | undefined {
@@ -46,7 +47,8 @@ export class ArtifactEntry {
 
   /** Queues a stored version value for parsing on first use. */
   addUnparsed(key: string, value: Uint8Array): void {
-    this.unparsed.push({ key, value });
+    this.unparsedKeys.push(key);
+    this.unparsedValues.push(value);
   }
 
   remove(id: string): VersionRecord | undefined {
@@ -60,12 +62,14 @@ export class ArtifactEntry {
   }
 
   private parsePending(): void {
-    if (this.unparsed.length === 0) return;
-    const pending = this.unparsed;
-    this.unparsed = [];
+    if (this.unparsedKeys.length === 0) return;
+    const keys = this.unparsedKeys;
+    const values = this.unparsedValues;
+    this.unparsedKeys = [];
+    this.unparsedValues = [];
     const parsed: VersionRecord[] = [];
-    for (const { key, value } of pending) {
-      const version = this.parse(key, value, this.id);
+    for (let i = 0; i < keys.length; i += 1) {
+      const version = this.parse(keys[i] as string, values[i] as Uint8Array, this.id);
       if (version && !this.byId.has(version.id)) {
         this.byId.set(version.id, version);
         parsed.push(version);

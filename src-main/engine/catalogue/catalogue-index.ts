@@ -261,8 +261,8 @@ export class CatalogueIndex {
     if (value === undefined) return;
     const artifactId = peekVersionArtifactId(value) ?? asVersionRecord(decodeRecordJson(value))?.artifactId;
     if (artifactId === undefined) return this.malformed();
-    this.versionArtifact.set(key, artifactId);
     const entry = this.entry(artifactId);
+    this.versionArtifact.set(key, entry.id); // the entry's copy: one string per artifact, not per version
     entry.addUnparsed(key, value);
     if (this.globalOrder || this.usageIndex) {
       // Indexes over all versions are built already: keep them whole.

@@ -3,24 +3,14 @@ import type * as Y from 'yjs';
 import { isLegalTransition, legalTransitions, type VersionStatus } from '../../../src-shared/catalogue/lifecycle';
 import { artifactNameProblem, collectionPattern, defaultCollection, limits, metadataKeyPattern, tagPattern, typeNamePattern } from '../../../src-shared/catalogue/names';
 import {
-  candidateKey,
-  encodeRecord,
-  encodeVersionRecord,
   eventKinds,
   linkKinds,
   subjectOf,
   type ArtifactClaim,
   type EventKind,
-  type Stamp,
-  type EventRecord,
   type JsonValue,
-  type LinkCandidate,
   type LinkKind,
-  type MetaCandidate,
   type Provenance,
-  type StatusCandidate,
-  type TagCandidate,
-  type TombstoneCandidate,
   type VersionRecord,
 } from '../../../src-shared/catalogue/records';
 import { formatReference } from '../../../src-shared/catalogue/reference';
@@ -28,7 +18,6 @@ import type { ArtifactView, EventView, LinkView, ValidatorResult, VersionDetail,
 import type { Logger } from '../logger';
 import { artifactIdOf, randomId } from './artifact-id';
 import { CatalogueIndex, type ArtifactEntry } from './catalogue-index';
-import type { LwwRegisters } from './lww-registers';
 import {
   DeletedEntryError,
   IllegalTransitionError,
@@ -41,10 +30,11 @@ import {
 } from './errors';
 import { ArtifactLister, listEvents, type ArtifactQuery, type EventQuery, type Page } from './listing';
 import { checkQuota, type QuotaRequest } from './quota';
+import { RecordWriter } from './record-writer';
 import { resolveArtifact, resolveVersion } from './references';
 import { defaultCatalogueConfig, typeForFileName, type CatalogueConfig } from './type-config';
 import { runValidator } from './validator-run';
-import { artifactView, eventView, lastValidationOf, versionView } from './views';
+import { artifactView, eventView, lastValidationOf, versionView, versionViews } from './views';
 
 export interface CatalogueDeps {
   /** The manifest document (the process's one long-lived Y.Doc). */
@@ -121,8 +111,8 @@ export class Catalogue {
   private readonly log: Logger | undefined;
   private readonly lister: ArtifactLister;
   private readonly origin = { catalogue: true };
+  private readonly writer: RecordWriter;
   private batchDepth = 0;
-  private lastTick = 0;
 
   constructor(deps: CatalogueDeps) {
     if (deps.deviceId.length === 0 || deps.deviceId.includes('|')) throw new InvalidCatalogueInputError('The device id', 'it is empty or contains "|"');
@@ -134,6 +124,7 @@ export class Catalogue {
     this.host = deps.host ?? os.hostname();
     this.log = deps.log;
     this.index = new CatalogueIndex(deps.doc);
+    this.writer = new RecordWriter(this.index, deps.deviceId, this.now);
     this.lister = new ArtifactLister(this.index);
   }
 
@@ -200,7 +191,10 @@ export class Catalogue {
 
     const head = entry ? this.index.head(entry) : null;
     const deleted = this.index.artifactTombstone(artifactId) !== null;
-    const restore = () => this.putTombstone('artifact', artifactId, false, null, 'restored', { artifactId }, { reason: 'a new version was added' });
+    const restore = () => {
+      this.writer.tombstone('artifact', artifactId, false, null);
+      this.writer.event('restored', { artifactId }, { reason: 'a new version was added' });
+    };
     if (head && head.treeId === input.treeId) {
       if (deleted) await this.write(restore);
       return { version: versionView(this.index, head), created: false };
@@ -213,7 +207,7 @@ export class Catalogue {
       treeId: input.treeId,
       sha256: input.sha256,
       size: input.size,
-      createdAt: this.nextCreatedAt(entry),
+      createdAt: this.writer.nextCreatedAt(entry),
       deviceId: this.deviceId,
       message,
       parentVersionId: head?.id ?? null,
@@ -222,8 +216,8 @@ export class Catalogue {
     };
     await this.write(() => {
       if (deleted) restore();
-      this.putClaim(entry, { artifactId, collection, name: input.name, type, createdAt: record.createdAt, deviceId: this.deviceId });
-      this.index.maps.versions.set(record.id, encodeVersionRecord(record));
+      this.writer.claim(entry, { artifactId, collection, name: input.name, type, createdAt: record.createdAt, deviceId: this.deviceId });
+      this.writer.version(record);
     });
     return { version: this.viewOf(record.id), created: true };
   }
@@ -249,7 +243,7 @@ export class Catalogue {
       treeId: target.treeId,
       sha256: target.sha256,
       size: target.size,
-      createdAt: this.nextCreatedAt(entry),
+      createdAt: this.writer.nextCreatedAt(entry),
       deviceId: this.deviceId,
       message: `Rolled back to v${number}`,
       parentVersionId: head?.id ?? null,
@@ -257,9 +251,9 @@ export class Catalogue {
       provenance: { sourcePath: target.provenance.sourcePath, host: this.host, tool: 'cairn rollback' },
     };
     await this.write(() => {
-      this.putClaim(entry, { ...claim, createdAt: record.createdAt, deviceId: this.deviceId });
-      this.index.maps.versions.set(record.id, encodeVersionRecord(record));
-      this.putEvent('rolled_back', { artifactId: entry.id, versionId: record.id }, { restoredFrom: target.id, restoredNumber: number, previousHead: head?.id ?? null });
+      this.writer.claim(entry, { ...claim, createdAt: record.createdAt, deviceId: this.deviceId });
+      this.writer.version(record);
+      this.writer.event('rolled_back', { artifactId: entry.id, versionId: record.id }, { restoredFrom: target.id, restoredNumber: number, previousHead: head?.id ?? null });
     });
     return { version: this.viewOf(record.id), created: true };
   }
@@ -279,7 +273,7 @@ export class Catalogue {
       const type = this.typeOfVersion(version);
       if (this.config.types.get(type)?.validator && lastValidationOf(this.index, version.id)?.pass !== true) throw new ValidationRequiredError(label, type);
     }
-    await this.write(() => this.putStatus(version, from, to, reason ?? null));
+    await this.write(() => this.moveStatus(version, from, to, reason ?? null));
     return versionView(this.index, version);
   }
 
@@ -301,9 +295,9 @@ export class Catalogue {
     const validator = this.config.types.get(type)?.validator ?? null;
     const materialise = options.materialise;
     if (validator?.kind === 'command' && !materialise) throw new MaterialiseUnavailableError(label);
-    if (from !== 'on_verification') await this.write(() => this.putStatus(version, from, 'on_verification', 'verification requested'));
+    if (from !== 'on_verification') await this.write(() => this.moveStatus(version, from, 'on_verification', 'verification requested'));
     if (!validator) {
-      await this.write(() => this.putStatus(version, 'on_verification', 'published', `type "${type}" needs no validator`));
+      await this.write(() => this.moveStatus(version, 'on_verification', 'published', `type "${type}" needs no validator`));
       return { version: versionView(this.index, version), validation: null };
     }
     const claim = entry.claim as ArtifactClaim;
@@ -319,8 +313,8 @@ export class Catalogue {
     const still = this.index.statusOf(version.id) === 'on_verification';
     const outcome = result.pass ? 'validator passed' : result.timedOut ? 'validator timed out' : 'validator failed';
     await this.write(() => {
-      this.putEvent('validator_ran', { artifactId: version.artifactId, versionId: version.id }, { ...result });
-      if (still) this.putStatus(version, 'on_verification', result.pass ? 'published' : 'blocked', outcome);
+      this.writer.event('validator_ran', { artifactId: version.artifactId, versionId: version.id }, { ...result });
+      if (still) this.moveStatus(version, 'on_verification', result.pass ? 'published' : 'blocked', outcome);
     });
     if (!result.pass) this.log?.warn(`${label}: ${outcome}; it is blocked`, 'catalogue');
     return { version: versionView(this.index, version), validation: result };
@@ -340,9 +334,9 @@ export class Catalogue {
     const removed = remove.filter((tag) => entry.tags.has(tag));
     if (added.length + removed.length > 0) {
       await this.write(() => {
-        for (const tag of added) this.putTag(entry.id, tag, true);
-        for (const tag of removed) this.putTag(entry.id, tag, false);
-        this.putEvent('tagged', { artifactId: entry.id }, { added, removed });
+        for (const tag of added) this.writer.tag(entry.id, tag, true);
+        for (const tag of removed) this.writer.tag(entry.id, tag, false);
+        this.writer.event('tagged', { artifactId: entry.id }, { added, removed });
       });
     }
     return artifactView(this.index, entry);
@@ -373,8 +367,8 @@ export class Catalogue {
     const changes = [...wanted].filter(([field, value]) => current(field) !== value);
     if (changes.length > 0) {
       await this.write(() => {
-        for (const [field, value] of changes) this.putMeta(entry.id, field, value);
-        this.putEvent('metadata_changed', { artifactId: entry.id }, { changes: Object.fromEntries(changes) });
+        for (const [field, value] of changes) this.writer.meta(entry.id, field, value);
+        this.writer.event('metadata_changed', { artifactId: entry.id }, { changes: Object.fromEntries(changes) });
       });
     }
     return artifactView(this.index, entry);
@@ -394,9 +388,8 @@ export class Catalogue {
     const subject = subjectOf.link({ from: from.id, kind, to: to.id });
     if ((this.index.links.winner(subject)?.value ?? false) !== present) {
       await this.write(() => {
-        const candidate: LinkCandidate = { from: from.id, kind, to: to.id, value: present, ...this.stampFor(this.index.links, subject) };
-        this.index.maps.links.set(candidateKey(subject, this.deviceId), encodeRecord(candidate));
-        this.putEvent('linked', { artifactId: from.artifactId, versionId: from.id }, { kind, from: from.id, to: to.id, removed: !present });
+        this.writer.link(from.id, kind, to.id, present);
+        this.writer.event('linked', { artifactId: from.artifactId, versionId: from.id }, { kind, from: from.id, to: to.id, removed: !present });
       });
     }
     return this.linkViews(from.id, 'outgoing');
@@ -409,7 +402,10 @@ export class Catalogue {
     const entry = resolveArtifact(this.index, artifactReference);
     if (reason !== undefined) checkLength('The reason', reason, 1000);
     if (!this.index.artifactTombstone(entry.id)) {
-      await this.write(() => this.putTombstone('artifact', entry.id, true, reason ?? null, 'deleted', { artifactId: entry.id }, { reason: reason ?? null }));
+      await this.write(() => {
+        this.writer.tombstone('artifact', entry.id, true, reason ?? null);
+        this.writer.event('deleted', { artifactId: entry.id }, { reason: reason ?? null });
+      });
     }
     return artifactView(this.index, entry);
   }
@@ -417,7 +413,10 @@ export class Catalogue {
   async restoreArtifact(artifactReference: string): Promise<ArtifactView> {
     const entry = resolveArtifact(this.index, artifactReference);
     if (this.index.artifactTombstone(entry.id)) {
-      await this.write(() => this.putTombstone('artifact', entry.id, false, null, 'restored', { artifactId: entry.id }, {}));
+      await this.write(() => {
+        this.writer.tombstone('artifact', entry.id, false, null);
+        this.writer.event('restored', { artifactId: entry.id }, {});
+      });
     }
     return artifactView(this.index, entry);
   }
@@ -452,19 +451,17 @@ export class Catalogue {
     if (!(eventKinds as readonly string[]).includes(kind) || kind === ('created' as EventKind)) throw new InvalidCatalogueInputError(`The event kind "${kind}"`, `use one of ${eventKinds.filter((k) => k !== 'created').join(', ')}`);
     const size = JSON.stringify(details).length;
     if (size > 16_384) throw new InvalidCatalogueInputError('The event details', `they are ${size} characters of JSON; the limit is 16384`);
-    const event = this.newEvent(kind, about, details);
-    await this.write(() => this.index.maps.events.set(event.id, encodeRecord(event)));
-    return eventView(event);
+    let event: EventView | null = null;
+    await this.write(() => {
+      event = eventView(this.writer.event(kind, about, details));
+    });
+    return event as unknown as EventView;
   }
 
   /** Records (or refreshes) this device in the manifest's device list. */
   async registerDevice(name: string): Promise<void> {
     checkLength('The device name', name, 200);
-    const now = this.tick();
-    const existing = this.index.devices.get(this.deviceId);
-    await this.write(() => {
-      this.index.maps.devices.set(this.deviceId, encodeRecord({ deviceId: this.deviceId, name, host: this.host, firstSeenAt: existing?.firstSeenAt ?? now, lastSeenAt: now }));
-    });
+    await this.write(() => this.writer.device(name, this.host));
   }
 
   // --- reads ------------------------------------------------------------------------------------
@@ -481,8 +478,7 @@ export class Catalogue {
   listVersions(artifactReference: string, options: { includeDeleted?: boolean } = {}): { artifact: ArtifactView; versions: VersionView[] } {
     const entry = resolveArtifact(this.index, artifactReference);
     const includeDeleted = options.includeDeleted ?? true;
-    const versions = entry.versions.all.filter((v) => includeDeleted || this.index.deletedAt(v) === null).map((v) => versionView(this.index, v));
-    return { artifact: artifactView(this.index, entry), versions };
+    return { artifact: artifactView(this.index, entry), versions: versionViews(this.index, entry, includeDeleted) };
   }
 
   getVersion(versionReference: string): VersionView {
@@ -526,27 +522,6 @@ export class Catalogue {
     return versionView(this.index, this.index.version(versionId) as VersionRecord);
   }
 
-  /**
-   * The time of a new record: now, but always after this catalogue's previous record (so one
-   * device's events keep their order within a millisecond) and after `atLeast`.
-   */
-  private tick(atLeast = 0): number {
-    const at = Math.max(this.now(), this.lastTick + 1, atLeast);
-    this.lastTick = at;
-    return at;
-  }
-
-  /** A stamp that beats the register's current winner (the device has seen it: it wins). */
-  private stampFor(registers: LwwRegisters<Stamp>, subject: string): Stamp {
-    return { at: this.tick(registers.earliestWinningAt(subject)), device: this.deviceId };
-  }
-
-  /** Creation time of a new version: never before the artifact's newest version. */
-  private nextCreatedAt(entry: ArtifactEntry | undefined): number {
-    const newest = entry?.versions.at(entry.versions.length - 1);
-    return this.tick(newest ? newest.createdAt + 1 : 0);
-  }
-
   private typeOfVersion(version: VersionRecord): string {
     const entry = this.index.artifacts.get(version.artifactId);
     return entry ? this.index.typeOf(entry) : 'file';
@@ -579,34 +554,17 @@ export class Catalogue {
     const byArtifact = new Map<string, VersionRecord[]>();
     for (const version of versions) byArtifact.set(version.artifactId, [...(byArtifact.get(version.artifactId) ?? []), version]);
     await this.write(() => {
-      for (const version of versions) {
-        const subject = subjectOf.tombstone({ target: 'version', id: version.id });
-        const candidate: TombstoneCandidate = { target: 'version', id: version.id, value: deleted, reason, ...this.stampFor(this.index.tombstones, subject) };
-        this.index.maps.tombstones.set(candidateKey(subject, this.deviceId), encodeRecord(candidate));
-      }
+      for (const version of versions) this.writer.tombstone('version', version.id, deleted, reason);
       for (const [artifactId, group] of byArtifact) {
-        this.putEvent(deleted ? 'deleted' : 'restored', { artifactId }, { versionIds: group.map((v) => v.id), reason });
+        this.writer.event(deleted ? 'deleted' : 'restored', { artifactId }, { versionIds: group.map((v) => v.id), reason });
       }
     });
   }
 
-  private putStatus(version: VersionRecord, from: VersionStatus, to: VersionStatus, reason: string | null): void {
-    const subject = subjectOf.status({ versionId: version.id });
-    const candidate: StatusCandidate = { versionId: version.id, value: to, reason, ...this.stampFor(this.index.status, subject) };
-    this.index.maps.status.set(candidateKey(subject, this.deviceId), encodeRecord(candidate));
-    this.putEvent('status_changed', { artifactId: version.artifactId, versionId: version.id }, { from, to, reason });
-  }
-
-  private putTag(artifactId: string, tag: string, present: boolean): void {
-    const subject = subjectOf.tag({ artifactId, tag });
-    const candidate: TagCandidate = { artifactId, tag, value: present, ...this.stampFor(this.index.tags, subject) };
-    this.index.maps.tags.set(candidateKey(subject, this.deviceId), encodeRecord(candidate));
-  }
-
-  private putMeta(artifactId: string, field: string, value: string | null): void {
-    const subject = subjectOf.meta({ artifactId, field });
-    const candidate: MetaCandidate = { artifactId, field, value, ...this.stampFor(this.index.meta, subject) };
-    this.index.maps.meta.set(candidateKey(subject, this.deviceId), encodeRecord(candidate));
+  /** A status change and its audit event (inside a write). */
+  private moveStatus(version: VersionRecord, from: VersionStatus, to: VersionStatus, reason: string | null): void {
+    this.writer.status(version.id, to, reason);
+    this.writer.event('status_changed', { artifactId: version.artifactId, versionId: version.id }, { from, to, reason });
   }
 
   private checkType(type: string): void {
@@ -620,43 +578,6 @@ export class Catalogue {
   private async write(change: () => void): Promise<void> {
     this.doc.transact(change, this.origin);
     if (this.batchDepth === 0) await this.commitFn();
-  }
-
-  private putClaim(entry: ArtifactEntry | undefined, claim: ArtifactClaim): void {
-    if (entry?.claims.has(this.deviceId)) return;
-    this.index.maps.artifacts.set(candidateKey(claim.artifactId, this.deviceId), encodeRecord(claim));
-  }
-
-  private putTombstone(
-    target: 'artifact' | 'version',
-    id: string,
-    deleted: boolean,
-    reason: string | null,
-    eventKind: EventKind,
-    about: { artifactId?: string; versionId?: string },
-    details: Record<string, JsonValue>,
-  ): void {
-    const subject = subjectOf.tombstone({ target, id });
-    const candidate: TombstoneCandidate = { target, id, value: deleted, reason, ...this.stampFor(this.index.tombstones, subject) };
-    this.index.maps.tombstones.set(candidateKey(subject, this.deviceId), encodeRecord(candidate));
-    this.putEvent(eventKind, about, details);
-  }
-
-  private putEvent(kind: EventKind, about: { artifactId?: string; versionId?: string }, details: Record<string, JsonValue>): void {
-    const event = this.newEvent(kind, about, details);
-    this.index.maps.events.set(event.id, encodeRecord(event));
-  }
-
-  private newEvent(kind: EventKind, about: { artifactId?: string; versionId?: string }, details: Record<string, JsonValue>): EventRecord {
-    return {
-      id: randomId(),
-      kind,
-      at: this.tick(),
-      device: this.deviceId,
-      artifactId: about.artifactId ?? null,
-      versionId: about.versionId ?? null,
-      details,
-    };
   }
 }
 

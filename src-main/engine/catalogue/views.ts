@@ -36,15 +36,30 @@ export function artifactView(index: CatalogueIndex, entry: ArtifactEntry): Artif
 
 export function versionView(index: CatalogueIndex, version: VersionRecord): VersionView {
   const entry = index.artifacts.get(version.artifactId);
-  const claim = entry?.claim;
   const head = entry ? index.head(entry) : null;
+  return buildVersionView(index, version, entry, index.numberOf(version), head);
+}
+
+/** Views of every version of an artifact, oldest first (head and numbers worked out once). */
+export function versionViews(index: CatalogueIndex, entry: ArtifactEntry, includeDeleted: boolean): VersionView[] {
+  const head = index.head(entry);
+  const views: VersionView[] = [];
+  entry.versions.all.forEach((version, i) => {
+    const view = buildVersionView(index, version, entry, i + 1, head);
+    if (includeDeleted || !view.deleted) views.push(view);
+  });
+  return views;
+}
+
+function buildVersionView(index: CatalogueIndex, version: VersionRecord, entry: ArtifactEntry | undefined, number: number, head: VersionRecord | null): VersionView {
+  const claim = entry?.claim;
   const deletedAt = index.deletedAt(version);
   return {
     ...version,
     provenance: { ...version.provenance },
     collection: claim?.collection ?? '',
     name: claim?.name ?? '',
-    number: index.numberOf(version),
+    number,
     status: index.statusOf(version.id),
     isHead: head?.id === version.id,
     deleted: deletedAt !== null,

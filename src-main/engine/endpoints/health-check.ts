@@ -11,7 +11,7 @@ export interface HealthReport {
 }
 
 /** Largest clock difference S3 signatures tolerate is 15 minutes; warn well before. */
-const maxSkewMs = 5 * 60 * 1000;
+export const maxSkewMs = 5 * 60 * 1000;
 
 /**
  * Checks an endpoint step by step and says plainly what fails: can we reach it, do the
@@ -73,8 +73,12 @@ function finish(checks: HealthReport['checks'], skipped: CheckName[], skewMs?: n
   return { ok: checks.every((c) => c.ok), checks };
 }
 
-/** An unsigned request just to read the server's Date header (and see that it answers). */
-async function serverClock(url: string): Promise<{ error: string | null; skewMs?: number | null }> {
+/**
+ * An unsigned request just to read the server's Date header (and see that it answers).
+ * `error` says why it could not be reached; `skewMs` is how far this computer's clock is ahead
+ * of the server's (negative: behind), null when the server sent no usable Date.
+ */
+export async function serverClock(url: string): Promise<{ error: string | null; skewMs?: number | null }> {
   // A folder endpoint (file://) has no server and no clock of its own.
   if (url.startsWith('file:')) return { error: null, skewMs: null };
   const controller = new AbortController();

@@ -116,7 +116,10 @@ export function decodeManifestObject(bytes: Buffer, key: string, slot: ObjectSlo
     const decipher = crypto.createDecipheriv('aes-256-gcm', keys.sealKey as Buffer, body.subarray(0, ivLength));
     decipher.setAAD(Buffer.concat([context, bytes.subarray(0, headerLength)]));
     decipher.setAuthTag(body.subarray(body.length - gcmTagLength));
-    return Buffer.concat([decipher.update(body.subarray(ivLength, body.length - gcmTagLength)), decipher.final()]);
+    // One output buffer, not a concatenated copy: snapshots are tens of MB.
+    const plaintext = decipher.update(body.subarray(ivLength, body.length - gcmTagLength));
+    const rest = decipher.final();
+    return rest.length === 0 ? plaintext : Buffer.concat([plaintext, rest]);
   } catch (err) {
     throw refuse('it could not be decrypted with this repository key', err);
   }

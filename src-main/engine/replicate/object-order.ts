@@ -3,7 +3,7 @@
  * instant: keys and config first (it can be opened), packs before the index segments that
  * point into them, and the manifest (which names trees) last.
  */
-const rank = (key: string): number => {
+export const rankOf = (key: string): number => {
   if (key.startsWith('keys/')) return 0;
   if (key === 'config') return 1;
   if (key.startsWith('packs/')) return 2;
@@ -13,10 +13,10 @@ const rank = (key: string): number => {
 };
 
 export function compareCopyOrder(a: string, b: string): number {
-  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+  return rankOf(a) - rankOf(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** Objects that make up a repository (anything else under the root is not copied). */
 export function isRepositoryObject(key: string): boolean {
-  return rank(key) < 5;
+  return rankOf(key) < 5;
 }

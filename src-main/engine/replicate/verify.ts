@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Backend } from '../backends/backend';
 import { ObjectNotFoundError } from '../backends/backend';
 import { packIdFromKey } from '../repo/blob';
+import type { AffectedVersion } from './affected-versions';
 import { isRepositoryObject } from './object-order';
 
 export interface VerifyOptions {
@@ -13,6 +14,21 @@ export interface VerifyOptions {
   onProgress?: (done: number, total: number) => void;
   /** Seeded choice of sampled packs, for reproducible runs. */
   random?: () => number;
+  /** Told the outcome for each object the endpoint holds after the run (inventories record it). */
+  onChecked?: (check: ObjectCheck) => void;
+  /** Names the versions each bad object affects (see findAffectedVersions). */
+  affectedVersions?: (keys: string[]) => Promise<Map<string, AffectedVersion[]>>;
+}
+
+/**
+ * One object's outcome: `verified` when its bytes were downloaded and found good (or were
+ * repaired with a good copy), `present` when only its presence and size were checked (not
+ * sampled), `missing` when the endpoint still lacks a good copy.
+ */
+export interface ObjectCheck {
+  key: string;
+  size: number;
+  outcome: 'verified' | 'present' | 'missing';
 }
 
 export interface VerifyProblem {
@@ -21,6 +37,8 @@ export interface VerifyProblem {
   /** Where a good copy came from, when it was repaired. */
   repairedFrom: string | null;
   message: string;
+  /** The catalogue versions whose content depends on this object. */
+  affects: AffectedVersion[];
 }
 
 export interface VerifyReport {
@@ -53,19 +71,23 @@ export async function verifyEndpoint(reference: Backend, endpoint: Backend, opti
   const packsTotal = expected.filter((o) => packIdFromKey(o.key)).length;
   const sources = options.repairFrom ?? [reference];
 
+  const report = (key: string, size: number, outcome: ObjectCheck['outcome']) => options.onChecked?.({ key, size, outcome });
+
   const repair = async (key: string, kind: VerifyProblem['kind'], message: string) => {
     for (const source of sources) {
       try {
         const body = await source.get(key);
         if (!isGoodCopy(key, body)) continue;
         await endpoint.put(key, body);
-        problems.push({ key, kind, repairedFrom: source.name, message });
+        problems.push({ key, kind, repairedFrom: source.name, message, affects: [] });
+        report(key, body.length, 'verified');
         return;
       } catch (err) {
         if (!(err instanceof ObjectNotFoundError)) throw err;
       }
     }
-    problems.push({ key, kind, repairedFrom: null, message: `${message} No good copy was found to repair it from.` });
+    problems.push({ key, kind, repairedFrom: null, message: `${message} No good copy was found to repair it from.`, affects: [] });
+    report(key, 0, 'missing');
   };
 
   for (const object of expected) {
@@ -77,7 +99,10 @@ export async function verifyEndpoint(reference: Backend, endpoint: Backend, opti
       continue;
     }
     const isPack = packIdFromKey(object.key) !== null;
-    if (isPack && random() >= sample && size === object.size) continue;
+    if (isPack && random() >= sample && size === object.size) {
+      report(object.key, size, 'present');
+      continue;
+    }
     const body = await endpoint.get(object.key).catch((err: unknown) => {
       if (err instanceof ObjectNotFoundError) return null;
       throw err;
@@ -90,8 +115,13 @@ export async function verifyEndpoint(reference: Backend, endpoint: Backend, opti
     if (isPack) packsChecked++;
     const good = isPack ? isGoodCopy(object.key, body) : body.equals(await reference.get(object.key));
     if (!good) await repair(object.key, 'damaged', `${object.key} on ${endpoint.name} is damaged (its bytes differ from what was stored).`);
+    else report(object.key, body.length, 'verified');
   }
   options.onProgress?.(checked, expected.length);
+  if (problems.length > 0 && options.affectedVersions) {
+    const affected = await options.affectedVersions(problems.map((p) => p.key));
+    for (const problem of problems) problem.affects = affected.get(problem.key) ?? [];
+  }
   return {
     objectsChecked: checked,
     packsChecked,

@@ -59,6 +59,7 @@ export interface RepositoryStats {
 export class Repository {
   private readonly index = new Map<string, BlobLocation>();
   private readonly packSizes = new Map<string, number>();
+  private readonly avoidedPacks = new Set<string>();
   private indexSegments = 0;
   private nextIndexSeq = 0;
   /** Packs written since the last index segment. */
@@ -175,8 +176,35 @@ export class Repository {
     }
   }
 
+  /**
+   * Adds an index segment written by another device (sync copies them from the shared bucket).
+   * Blobs already indexed keep their location (unless it is a pack to avoid), so reads stay
+   * where they were.
+   */
+  mergeIndexSegment(key: string, bytes: Buffer): void {
+    const entries = decodeIndexSegment(key, bytes, this.cipher);
+    for (const [packId, blobs] of entries) {
+      const fresh = blobs.filter((blob) => {
+        const known = this.index.get(blob.id);
+        return !known || this.avoidedPacks.has(known.packId);
+      });
+      if (fresh.length > 0) this.addEntries(new Map([[packId, fresh]]));
+    }
+    this.indexSegments++;
+  }
+
+  /**
+   * Packs new writes must not deduplicate into, because sync may delete them from the shared
+   * bucket: a blob found only there is stored again. Reads still find them.
+   */
+  avoidDedupInto(packIds: Iterable<string>): void {
+    for (const packId of packIds) this.avoidedPacks.add(packId);
+  }
+
   has(id: string): boolean {
-    return this.index.has(id) || (this.writer?.has(id) ?? false);
+    const location = this.index.get(id);
+    if (location && !this.avoidedPacks.has(location.packId)) return true;
+    return this.writer?.has(id) ?? false;
   }
 
   locate(id: string): BlobLocation | undefined {

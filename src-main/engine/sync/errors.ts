@@ -81,3 +81,13 @@ export class FetchedPackCorruptError extends CairnError {
     this.name = 'FetchedPackCorruptError';
   }
 }
+
+/** Bootstrapping names an endpoint that is not the sync bucket. */
+export class NotASyncEndpointError extends CairnError {
+  constructor(name: string, role: string) {
+    super('INVALID_INPUT', `The endpoint "${name}" has role "${role}", not "sync"; only a sync endpoint is a shared bucket to join.`, {
+      hint: `Add it again with the sync role: \`cairn endpoint add ${name} --role sync …\`.`,
+    });
+    this.name = 'NotASyncEndpointError';
+  }
+}

@@ -16,6 +16,7 @@ import { RepositoryNotFoundError } from '../repo/errors';
 import { Repository, type RepositoryStats } from '../repo/repository';
 import { restoreTree, type RestoreOptions, type RestoreResult } from '../restore/restorer';
 import { snapshot, type SnapshotOptions, type SnapshotResult } from '../snapshot/snapshotter';
+import { ReadThroughBackend } from '../sync/read-through-backend';
 import { IngestPool } from '../workers/ingest-pool';
 
 export interface VaultOptions {
@@ -24,6 +25,8 @@ export interface VaultOptions {
   /** Asked when the repository is encrypted. */
   passphrase?: () => Promise<string | null>;
   log?: Logger;
+  /** Wraps the repository's backend (the engine counts its operations for metrics). */
+  instrument?: (backend: Backend) => Backend;
 }
 
 export interface RepositoryInfo {
@@ -52,6 +55,8 @@ export type AddArtifactResult = AddVersionResult & Pick<SnapshotResult, 'bytesRe
  */
 export class Vault {
   readonly backend: Backend;
+  /** The same backend: packs it lacks are read through from the sync bucket once sync attaches one. */
+  readonly readThrough: ReadThroughBackend;
   private repo: Repository | null = null;
   private pool: IngestPool | null = null;
   private store: ManifestStore | null = null;
@@ -60,7 +65,9 @@ export class Vault {
   private readonly openListeners: Array<(vault: Vault) => void> = [];
 
   constructor(private readonly options: VaultOptions) {
-    this.backend = new LocalBackend(options.repositoryPath);
+    const local = new LocalBackend(options.repositoryPath);
+    this.readThrough = new ReadThroughBackend(options.instrument ? options.instrument(local) : local);
+    this.backend = this.readThrough;
   }
 
   get localDir(): string {

@@ -3,16 +3,11 @@
  * content is published, moves are renames, disappearances are tombstones, the engine's own
  * write-backs are recognised and left alone.
  *
- * Change detection uses chokidar, watching folders only. chokidar 5 opens one `fs.watch` per
- * file and per folder; on 20k files that alone took 2–5 s and ~280 MB here, against targets of
- * 2 s and 300 MB for the whole restart. A folder's watch already reports every change to the
- * entries in it (inotify, FSEvents and ReadDirectoryChangesW all do; chokidar itself relies on
- * it as a fallback), so the `ignored` option drops files from chokidar's own bookkeeping and
- * the watcher listens to the folder watches' `raw` events (event, name, watched folder). Each
- * name is then judged here: ignore rules, settle, probe, ingest. chokidar still does the part
- * that is hard to get right: following folders as they are created, moved and removed.
+ * Paths that changed come from the change feed (chokidar, folders only: see change-feed.ts);
+ * each is filtered by the ignore rules, mapped to its artifact (a file, or a bundle folder),
+ * left to settle, then ingested through the shared publisher queue.
  *
- * Lifecycle: start (load the stat cache, open chokidar, reconcile) -> watching -> stop. While
+ * Lifecycle: start (load the stat cache, open the feed, reconcile) -> watching -> stop. While
  * running, the folder itself is checked every `folderPollMs`: if it vanishes (unplugged drive,
  * unmounted share, moved away) the watcher closes, tombstones nothing, reports `folder-missing`
  * and waits for it to come back, then reports `folder-back` and reconciles.
@@ -20,16 +15,17 @@
 import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import PQueue from 'p-queue';
 import { CairnError } from '../../../src-shared/errors';
 import { artifactKeyOf, statListingSignature } from './artifact-layout';
+import { openChangeFeed, type ChangeFeed } from './change-feed';
 import type { WatchedFolder } from './config';
 import { fileError, isGone } from './errors';
 import type { ReconcileReport, WatchEvent, WatchEventSink } from './events';
 import { sameFileStat } from './file-stat';
+import { absoluteIn, relativeTo } from './folder-paths';
 import { scanFolder } from './folder-scan';
-import { IgnoreRules, isCairnIgnoreFile, toPosixRelative } from './ignore';
+import { IgnoreRules, isCairnIgnoreFile } from './ignore';
 import { ingestBundle } from './ingest-bundle';
 import { reportFailure, type IngestContext, type IngestOutcome } from './ingest-context';
 import { ingestFile } from './ingest-file';
@@ -37,7 +33,7 @@ import { PendingDeletes, type PendingDelete } from './pending-deletes';
 import type { ArtifactKind, WatchPublisher } from './publisher';
 import { planReconcile } from './reconcile-plan';
 import { SettleTracker, type ProbeResult } from './settle-tracker';
-import { judgeRoot, rootIdentityOf, type RootIdentity } from './root-identity';
+import { FolderPresence } from './folder-presence';
 import { StatCache } from './stat-cache';
 import { TypeRules } from './type-rules';
 import { WriteBackExpectations } from './write-back-expectations';
@@ -106,7 +102,7 @@ export class FolderWatcher {
   private readonly expectations: WriteBackExpectations;
   private readonly pendingDeletes: PendingDeletes;
   private readonly tracker: SettleTracker<Found>;
-  private watcher: FSWatcher | null = null;
+  private feed: ChangeFeed | null = null;
   private current: FolderWatcherState = 'stopped';
   /** Bumped whenever watching stops: late callbacks of an older generation do nothing. */
   private generation = 0;
@@ -114,7 +110,7 @@ export class FolderWatcher {
   private pollTimer: NodeJS.Timeout | undefined;
   private polling = false;
   private ignoreReloadTimer: NodeJS.Timeout | undefined;
-  private rootIdentity: RootIdentity | null = null;
+  private readonly presence: FolderPresence;
   private lastStart: FolderStartResult = { status: 'missing' };
   private readonly ingesting = new Set<string>();
   private readonly ingestAgain = new Set<string>();
@@ -146,6 +142,7 @@ export class FolderWatcher {
       onError: (key, err) => reportFailure(this.ingestContext(), key, err),
     });
     this.statCachePath = options.statCachePath;
+    this.presence = new FolderPresence(options.folder.path, () => this.cache);
   }
 
   get id(): string {
@@ -207,7 +204,7 @@ export class FolderWatcher {
 
   /** Whether `absolutePath` is inside this watched folder. */
   contains(absolutePath: string): boolean {
-    return this.relativeOf(path.resolve(absolutePath)) !== null;
+    return relativeTo(this.folder.path, path.resolve(absolutePath)) !== null;
   }
 
   /** New settings (mode, type rules, size limit, collection); the path and bundle mode are fixed. */
@@ -256,15 +253,14 @@ export class FolderWatcher {
 
   /** Opens chokidar on the folder, then reconciles. Called on start, on return and on rule changes. */
   private async open(): Promise<FolderStartResult> {
-    const root = await this.checkRoot();
+    const root = await this.presence.check();
     if (root === 'missing') {
       this.enterMissing();
       return { status: 'missing' };
     }
     this.rules = await IgnoreRules.forFolder(this.folder.path, this.extraIgnoreRules);
-    const generation = this.generation;
     const openedAt = performance.now();
-    this.watcher = await this.openChokidar(generation);
+    this.feed = await this.openFeed(this.generation);
     const readyMs = Math.round(performance.now() - openedAt);
     this.current = 'watching';
     this.emit({ type: 'ready', folderId: this.folder.id, readyMs });
@@ -274,41 +270,37 @@ export class FolderWatcher {
     return this.lastStart;
   }
 
-  private async openChokidar(generation: number): Promise<FSWatcher> {
-    const watcher = chokidarWatch(this.folder.path, {
-      ignoreInitial: true,
-      followSymlinks: false,
-      persistent: true,
-      atomic: false,
-      ignored: (candidate: string, stats?: Stats) => this.chokidarIgnores(candidate, stats),
-    });
+  private openFeed(generation: number): Promise<ChangeFeed> {
     const live = () => generation === this.generation;
-    watcher.on('raw', (_event, name, details) => {
-      if (live()) this.onRawEvent(name, details);
+    return openChangeFeed(this.folder.path, (relative) => this.rules.isIgnored(relative, true), {
+      onPath: (relative) => {
+        if (live()) this.schedulePath(relative);
+      },
+      onFolderAppeared: (relative) => {
+        if (live()) this.schedulePath(relative);
+      },
+      onFolderVanished: (relative) => {
+        if (live()) this.onFolderVanished(relative);
+      },
+      onFolderChanged: (relative) => {
+        if (live()) this.onFolderChanged(relative);
+      },
+      onError: (where, err) => {
+        if (live()) this.reportFolderError(where, err);
+      },
     });
-    watcher.on('addDir', (dir) => {
-      if (live()) this.onFolderAppeared(dir);
-    });
-    watcher.on('unlinkDir', (dir) => {
-      if (live()) this.onFolderVanished(dir);
-    });
-    watcher.on('error', (err) => {
-      if (live()) this.reportFolderError((err as NodeJS.ErrnoException).path ?? this.folder.path, err);
-    });
-    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    return watcher;
   }
 
   /** Stops reacting to the folder: closes chokidar and drops settling work and held deletes. */
   private async closeWatching(): Promise<void> {
     this.generation++;
-    const watcher = this.watcher;
-    this.watcher = null;
+    const feed = this.feed;
+    this.feed = null;
     this.tracker.cancelAll();
     // Held deletes are dropped, not executed: reconcile finds them again if they are real.
     this.pendingDeletes.cancelAll();
     clearTimeout(this.ignoreReloadTimer);
-    await watcher?.close();
+    await feed?.close();
   }
 
   private enterMissing(): void {
@@ -331,7 +323,7 @@ export class FolderWatcher {
 
   private async pollFolder(): Promise<void> {
     if (this.current === 'watching') {
-      const root = await this.checkRoot();
+      const root = await this.presence.check();
       if (root === 'missing') {
         await this.closeWatching();
         this.enterMissing();
@@ -341,36 +333,10 @@ export class FolderWatcher {
         await this.open();
       }
     } else if (this.current === 'missing') {
-      if ((await this.checkRoot()) === 'missing') return;
+      if ((await this.presence.check()) === 'missing') return;
       this.emit({ type: 'folder-back', folderId: this.folder.id, folderPath: this.folder.path });
       await this.open();
     }
-  }
-
-  /**
-   * Whether the folder is there: 'missing', 'replaced' (a different folder now has its path:
-   * chokidar's watches point at the old one) or 'ok'. See judgeRoot for how a bare mount point
-   * is told from a folder whose files were deleted.
-   */
-  private async checkRoot(): Promise<'ok' | 'missing' | 'replaced'> {
-    let stats: Stats;
-    try {
-      stats = await fs.stat(this.folder.path);
-    } catch {
-      return 'missing';
-    }
-    if (!stats.isDirectory()) return 'missing';
-    const now = rootIdentityOf(stats);
-    const known = this.rootIdentity ?? this.cache?.root ?? null;
-    const knownFiles = this.cache?.fileCount ?? 0;
-    const isEmpty = knownFiles > 0 && known !== null && known.dev !== now.dev ? await isEmptyFolder(this.folder.path) : false;
-    const verdict = judgeRoot(known, now, { isEmpty, knownFiles });
-    if (verdict === 'missing') return 'missing';
-    // Only a folder that was being watched can be "replaced"; at start a new identity is just recorded.
-    const replaced = verdict === 'replaced' && this.rootIdentity !== null;
-    this.rootIdentity = replaced ? null : now;
-    if (!replaced) this.cache?.setRoot(now);
-    return replaced ? 'replaced' : 'ok';
   }
 
   // ---- reconcile ---------------------------------------------------------------------------
@@ -397,38 +363,13 @@ export class FolderWatcher {
 
   // ---- events from chokidar ----------------------------------------------------------------
 
-  /** Folders are watched; files are judged here, from their folder's events (see the top). */
-  private chokidarIgnores(candidate: string, stats: Stats | undefined): boolean {
-    const relative = this.relativeOf(candidate);
-    if (relative === null || relative === '') return false;
-    if (stats === undefined) return this.rules.isIgnored(relative);
-    if (!stats.isDirectory()) return true;
-    return this.rules.isIgnored(relative, true);
+  /** Events were lost for this folder: look at all of it again. */
+  private onFolderChanged(relative: string): void {
+    if (relative !== '') this.schedulePath(relative);
+    else this.rescanFolder('').catch((err: unknown) => this.reportFolderError(this.folder.path, err));
   }
 
-  private onRawEvent(name: string | null | undefined, details: unknown): void {
-    const watchedPath = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
-    if (typeof watchedPath !== 'string') return;
-    const dir = this.relativeOf(path.resolve(watchedPath));
-    if (dir === null) return;
-    if (!name) {
-      // Some platforms drop the name when events overflow: look at the whole folder again.
-      if (dir !== '') this.schedulePath(dir);
-      else this.rescanFolder('').catch((err: unknown) => this.reportFolderError(this.folder.path, err));
-      return;
-    }
-    const child = toPosixRelative(String(name));
-    this.schedulePath(dir === '' ? child : `${dir}/${child}`);
-  }
-
-  private onFolderAppeared(absolute: string): void {
-    const relative = this.relativeOf(absolute);
-    if (relative) this.schedulePath(relative);
-  }
-
-  private onFolderVanished(absolute: string): void {
-    const relative = this.relativeOf(absolute);
-    if (relative === null) return;
+  private onFolderVanished(relative: string): void {
     if (relative === '') return; // the folder itself: the poll decides (missing, or replaced)
     if (this.folder.bundles) {
       this.schedulePath(relative);
@@ -622,7 +563,7 @@ export class FolderWatcher {
     const ctx = this.ingestContext();
     try {
       // Never because the whole folder went away: that is an unplugged drive, not a deletion.
-      if ((await this.checkRoot()) === 'missing') {
+      if ((await this.presence.check()) === 'missing') {
         void this.inBackground(async () => {
           if (this.current !== 'watching') return;
           await this.closeWatching();
@@ -686,20 +627,7 @@ export class FolderWatcher {
   }
 
   private absolute(relative: string): string {
-    return relative === '' ? this.folder.path : path.join(this.folder.path, ...relative.split('/'));
-  }
-
-  /** '/'-separated path relative to the watched folder, '' for the folder, null for outside it. */
-  private relativeOf(absolute: string): string | null {
-    // Fast path for what chokidar hands us (called for every entry of the initial scan).
-    const prefix = this.folder.path.endsWith(path.sep) ? this.folder.path : this.folder.path + path.sep;
-    if (absolute.startsWith(prefix) && !absolute.includes(`${path.sep}..`) && !absolute.includes(`${path.sep}.${path.sep}`)) {
-      return toPosixRelative(absolute.slice(prefix.length));
-    }
-    const relative = path.relative(this.folder.path, absolute);
-    if (relative === '') return '';
-    if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return null;
-    return toPosixRelative(relative);
+    return absoluteIn(this.folder.path, relative);
   }
 
   private reportFolderError(where: string, err: unknown): void {
@@ -713,18 +641,5 @@ export class FolderWatcher {
     } catch {
       // A broken listener must not stop the watcher.
     }
-  }
-}
-
-async function isEmptyFolder(folder: string): Promise<boolean> {
-  try {
-    const dir = await fs.opendir(folder);
-    try {
-      return (await dir.read()) === null;
-    } finally {
-      await dir.close().catch(() => undefined);
-    }
-  } catch {
-    return false;
   }
 }

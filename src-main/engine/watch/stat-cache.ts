@@ -12,7 +12,7 @@ import fs from 'node:fs/promises';
 import { writeFileAtomically } from './atomic-file';
 import { errnoCode } from './errors';
 import type { FileStat } from './file-stat';
-import { sameRoot, type RootIdentity } from './root-identity';
+import { sameRoot, type RootIdentity } from './folder-presence';
 
 export interface FileRecord extends FileStat {
   sha256: string;

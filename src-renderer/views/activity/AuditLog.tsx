@@ -16,6 +16,8 @@ const kindLabels: Record<EventView['kind'], string> = {
   restored: 'Restored',
   backup_run: 'Backup',
   validator_ran: 'Validator ran',
+  shared: 'Share link made',
+  share_revoked: 'Share link revoked',
 };
 
 const failedKinds = new Set(['failed', 'cancelled']);

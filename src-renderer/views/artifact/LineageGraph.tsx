@@ -34,10 +34,11 @@ export function LineageGraph({ label, outgoing, incoming }: GraphProps) {
   const known = useLiveQuery(() => db.versions.bulkGet(others), [others.join()]) ?? [];
   const artifactOf = new Map(known.filter((v) => v !== undefined).map((v) => [v.id, v.artifactId]));
 
+  // Only the columns that have nodes: a version with sources only is two columns wide.
   const rows = Math.max(outgoing.length, incoming.length, 1);
   const height = rows * (nodeHeight + rowGap) + rowGap;
-  const width = nodeWidth * 3 + columnGap * 2;
-  const center = { x: nodeWidth + columnGap, y: height / 2 - nodeHeight / 2 };
+  const center = { x: outgoing.length > 0 ? nodeWidth + columnGap : 0, y: height / 2 - nodeHeight / 2 };
+  const width = center.x + nodeWidth + (incoming.length > 0 ? columnGap + nodeWidth : 0);
   const yOf = (index: number, count: number) => (height - count * (nodeHeight + rowGap) + rowGap) / 2 + index * (nodeHeight + rowGap);
 
   const node = (link: LinkView, x: number, y: number) => {
@@ -69,7 +70,7 @@ export function LineageGraph({ label, outgoing, incoming }: GraphProps) {
   }
 
   return (
-    <svg className="lineage" viewBox={`0 0 ${width} ${height}`} width="100%" role="group" aria-label={`Lineage of ${label}`}>
+    <svg className="lineage" viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="group" aria-label={`Lineage of ${label}`}>
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M0,0 L10,5 L0,10 z" className="lineage-arrow" />

@@ -50,14 +50,22 @@ export function StatusActions({ version, lastValidation }: { version: VersionRow
   );
 }
 
+/** A validator is a command line or a URL; long scripts are cut (the full text is the title). */
+export function shortValidator(validator: string): string {
+  return validator.length > 90 ? `${validator.slice(0, 89)}…` : validator;
+}
+
 function ValidationResult({ result }: { result: ValidatorResult }) {
   const how = result.exitCode !== null ? `exit code ${result.exitCode}` : result.httpStatus !== null ? `HTTP ${result.httpStatus}` : '';
   return (
     <div className={result.pass ? 'validation validation-pass' : 'validation validation-fail'} data-testid="validation">
       <p>
-        <strong>{result.pass ? 'Passed' : 'Failed'}</strong> {result.validator}
+        <strong>{result.pass ? 'Passed' : 'Failed'}</strong>
         {how && ` · ${how}`} · {formatDuration(result.durationMs)}
         {result.timedOut && ' · timed out'}
+      </p>
+      <p className="validator-name" title={result.validator}>
+        {shortValidator(result.validator)}
       </p>
       {result.outputExcerpt && <pre className="output">{result.outputExcerpt}</pre>}
     </div>

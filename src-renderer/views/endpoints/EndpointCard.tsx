@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDuration } from '../../format';
-import { useEndpointsStore, type EndpointView, type VerifyReport } from '../../state/endpoints-store';
+import { cancelledText, useEndpointsStore, type EndpointView, type VerifyReport } from '../../state/endpoints-store';
 import { BackupHistory } from './BackupHistory';
 import { RunProgress } from './BackupProgress';
 import { HealthCheckResult } from './HealthCheckResult';
@@ -108,7 +108,12 @@ export function EndpointCard({ endpoint, onEdit }: { endpoint: EndpointView; onE
           {formatDuration(backupRun.result.durationMs)}.
         </p>
       )}
-      {backupRun?.error && !backupRun.running && <ErrorNotice message={`Backup failed: ${backupRun.error}`} />}
+      {backupRun?.error && !backupRun.running && backupRun.error !== cancelledText && <ErrorNotice message={`Backup failed: ${backupRun.error}`} />}
+      {backupRun?.error === cancelledText && !backupRun.running && (
+        <p role="status" className="muted">
+          Backup cancelled. What was uploaded stays; the next backup continues from there.
+        </p>
+      )}
 
       {verifyRun?.running && <RunProgress run={verifyRun} label="Verify" />}
       {verifyRun?.result && !verifyRun.running && <VerifyResult report={verifyRun.result} />}

@@ -14,16 +14,24 @@ export interface Served {
   at(hash: string): string;
   /** Runs `cairn --repo <repo> …` (it talks to the running server). */
   cli(...args: string[]): Promise<CliResult>;
+  /** The same with `--json`, parsed. */
+  cliJson<T>(...args: string[]): Promise<T>;
   stop(): Promise<void>;
 }
 
-export async function serve(label: string): Promise<Served> {
+export interface ServeOptions {
+  /** Runs before the server starts, e.g. to write `<repo>/local/types.yaml`. */
+  prepare?: (dir: TempDir, repo: string) => Promise<void>;
+}
+
+export async function serve(label: string, options: ServeOptions = {}): Promise<Served> {
   const dir = await makeTempDir(label);
   const repo = dir.join('vault');
+  await options.prepare?.(dir, repo);
   const server: CliProcess = startCli(['serve', '--port', '0', '--json', '--repo', repo], { entry: 'built', guardMs: 600_000 });
   const printed = (await server.waitForJson()) as { url: string; repositoryPath: string };
   const openUrl = new URL(printed.url);
-  return {
+  const served: Served = {
     dir,
     repo,
     openUrl,
@@ -31,6 +39,10 @@ export async function serve(label: string): Promise<Served> {
       const url = new URL(openUrl);
       url.hash = hash;
       return url.toString();
+    },
+    async cliJson<T>(...args: string[]) {
+      const result = await served.cli('--json', ...args);
+      return JSON.parse(result.stdout) as T;
     },
     async cli(...args) {
       const result = await runCli(['--repo', repo, ...args], { entry: 'built', guardMs: 60_000 });
@@ -43,4 +55,5 @@ export async function serve(label: string): Promise<Served> {
       expect(exit.code, exit.stderr).toBe(0);
     },
   };
+  return served;
 }

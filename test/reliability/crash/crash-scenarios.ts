@@ -116,6 +116,7 @@ const backup: Prepare = async (caseDir, template) => {
   const repo = await copyTemplate(caseDir, template);
   const endpointRoot = path.join(caseDir, 'endpoint');
   const target = path.join(endpointRoot, 'bucket');
+  const toCopy = await listObjects(repo);
   await EndpointStore.forLocalDir(path.join(repo, 'local')).upsert(
     parseEndpoint({ name: 'second', url: `file://${endpointRoot}`, bucket: 'bucket', accessKeyId: 'unused', secretAccessKey: 'unused' }),
   );
@@ -126,7 +127,9 @@ const backup: Prepare = async (caseDir, template) => {
     run: cli(['backup', '--to', 'second', '--repo', repo]),
     afterCrash: async () => partialCopyProblems(target),
     completed: async () => {
-      const problems = await missingFromCopy(repo, target);
+      // Everything the repository held when the backup started (its job record comes after).
+      const copied = await listObjects(target);
+      const problems = [...toCopy].filter(([key, size]) => isRepositoryObject(key) && copied.get(key) !== size).map(([key]) => `${key} is missing from the copy`);
       problems.push(...(await partialCopyProblems(target, true)));
       // The copy is a repository of its own: every committed version restores from it.
       if (problems.length === 0) problems.push(...(await withOpenEngine(target, null, (copy) => restoreProblems(copy, template.committed))));
@@ -201,14 +204,10 @@ async function partialCopyProblems(target: string, requireConfig = false): Promi
   }
 }
 
-async function missingFromCopy(repo: string, target: string): Promise<string[]> {
-  const copied = new Map<string, number>();
-  for await (const object of new LocalBackend(target).list('')) copied.set(object.key, object.size);
-  const problems: string[] = [];
-  for await (const object of new LocalBackend(repo).list('')) {
-    if (isRepositoryObject(object.key) && copied.get(object.key) !== object.size) problems.push(`${object.key} is missing from the copy`);
-  }
-  return problems;
+async function listObjects(root: string): Promise<Map<string, number>> {
+  const objects = new Map<string, number>();
+  for await (const object of new LocalBackend(root).list('')) objects.set(object.key, object.size);
+  return objects;
 }
 
 /** The pid of a process that has exited (and been reaped). */

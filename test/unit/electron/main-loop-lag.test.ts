@@ -13,8 +13,12 @@ import { makeTempDir, type TempDir } from '../../helpers/tmp';
 const MiB = 1024 * 1024;
 const fileCount = 12;
 const fileSize = 24 * MiB; // 288 MiB in all
-/** Generous: a UI frame is 16 ms; a stall users notice is a few hundred. */
-const p99BoundMs = 200;
+/**
+ * A bound that catches CPU work on the main thread (chunking 24 MiB there blocks for well over a
+ * second), not one that measures speed: the machines are shared, and a loaded machine delays
+ * every timer. The measured numbers are printed for the record.
+ */
+const p99BoundMs = 1000;
 
 let dir: TempDir;
 let engine: Engine;

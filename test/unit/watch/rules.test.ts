@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IgnoreRules } from '../../../src-main/engine/watch/ignore';
 import { planReconcile } from '../../../src-main/engine/watch/reconcile-plan';
-import { judgeRoot } from '../../../src-main/engine/watch/root-identity';
+import { judgeRoot } from '../../../src-main/engine/watch/folder-presence';
 import { StatCache } from '../../../src-main/engine/watch/stat-cache';
 import { TypeRules } from '../../../src-main/engine/watch/type-rules';
 import type { FolderScan } from '../../../src-main/engine/watch/folder-scan';
