@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { Notices } from './components/Notices';
 import { startReplica } from './replica/manifest-replica';
 import { ConnectionBadge } from './shell/ConnectionBadge';
+import { EngineAlert } from './shell/EngineAlert';
 import { SearchBox } from './shell/SearchBox';
 import { Sidebar } from './shell/Sidebar';
 import { connectActivityStore } from './state/activity-store';
@@ -46,6 +47,7 @@ export function App() {
       </header>
       <Sidebar />
       <main id="main">
+        <EngineAlert />
         <CurrentView />
       </main>
       <Notices />

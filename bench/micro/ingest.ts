@@ -2,7 +2,9 @@
 // main thread), chunks dropped on arrival. Files should be in the page cache (run twice).
 //   node --import tsx bench/micro/ingest.ts big <file> [<file> ...]   # all files at once
 //   node --import tsx bench/micro/ingest.ts small <folder>           # every file under it
-// Env: CAIRN_BENCH_PLAIN=1 for an unencrypted repository, CAIRN_BENCH_NO_COMPRESSION=1.
+// Env: CAIRN_BENCH_PLAIN=1 for an unencrypted repository, CAIRN_BENCH_NO_COMPRESSION=1,
+// CAIRN_BENCH_NO_SEALER=1 for workers without their sealer thread, CAIRN_BENCH_ASK_KNOWN=1 to
+// pass isKnown (answering "no") as the snapshotter does.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,8 +15,10 @@ const [mode, ...targets] = process.argv.slice(2);
 const encrypted = process.env.CAIRN_BENCH_PLAIN !== '1';
 const compression = process.env.CAIRN_BENCH_NO_COMPRESSION !== '1';
 const keys = encrypted ? deriveRepoKeys(randomBytes(64)) : plainRepoKeys({ macKey: randomBytes(32), chunkerSeed: randomBytes(32) });
-const pool = await IngestPool.create({ keys, compression });
-const label = `${encrypted ? 'encrypted' : 'plain'}${compression ? '' : ', no compression'}, ${pool.size} workers`;
+const sealerThreads = process.env.CAIRN_BENCH_NO_SEALER !== '1';
+const isKnown = process.env.CAIRN_BENCH_ASK_KNOWN === '1' ? () => false : undefined;
+const pool = await IngestPool.create({ keys, compression, sealerThreads });
+const label = `${encrypted ? 'encrypted' : 'plain'}${compression ? '' : ', no compression'}, ${pool.size} workers${sealerThreads ? ' + sealers' : ''}${isKnown ? ', isKnown' : ''}`;
 
 function walk(folder: string, out: { path: string; size: number }[]): void {
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -29,7 +33,7 @@ async function runBig(paths: string[]): Promise<void> {
   for (let round = 0; round < 3; round++) {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    await Promise.all(paths.map((path) => pool.ingestFile(path, { onChunk: () => {} })));
+    await Promise.all(paths.map((path) => pool.ingestFile(path, { onChunk: () => {}, isKnown })));
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     console.log(
@@ -51,7 +55,7 @@ async function runSmall(folder: string): Promise<void> {
     const lane = async () => {
       while (next < files.length) {
         const file = files[next++]!;
-        await pool.ingestFile(file.path, { sizeHint: file.size, onChunk: () => {} });
+        await pool.ingestFile(file.path, { sizeHint: file.size, onChunk: () => {}, isKnown });
       }
     };
     await Promise.all(Array.from({ length: 512 }, lane));

@@ -41,6 +41,8 @@ export interface EngineOptions {
   lock?: { purpose: string; onStaleTakeover?: (previous: OwnerRecord) => void };
   /** Run the sync loop while a sync endpoint is configured (the engine that owns the repository). */
   backgroundSync?: boolean;
+  /** Mirror continuously to endpoints with `mirror: true` (the engine that owns the repository). */
+  backgroundMirror?: boolean;
   /** Sync timings and thresholds (tests shorten them); defaults otherwise. */
   sync?: Partial<SyncSettings>;
 }
@@ -87,6 +89,9 @@ export class Engine {
       jobs: catalogueJobRecorder(this.vault),
       backendFor: (endpoint) => this.metrics.instrument(endpointBackend(endpoint), { kind: 'endpoint', name: endpoint.name }),
       onQueueDepth: (endpoint, objects) => this.metrics.setQueueDepth(endpoint, objects),
+      vault: this.vault,
+      log: this.log,
+      ...(options.passphrase ? { passphrase: options.passphrase } : {}),
     });
     this.sync = new SyncService({
       vault: this.vault,
@@ -140,6 +145,7 @@ export class Engine {
     this.state = 'running';
     this.log.info(`engine started on ${this.repositoryPath}`, 'engine');
     if (this.options.backgroundSync) this.sync.startBackground();
+    if (this.options.backgroundMirror) this.backups.mirror?.start();
   }
 
   async stop(): Promise<void> {
@@ -148,6 +154,7 @@ export class Engine {
     this.log.info('engine stopping', 'engine');
     for (const stop of this.stopForwarding.splice(0)) stop();
     await this.sync.stop();
+    await this.backups.mirror?.stop();
     await this.vault.close();
     await this.heldLock?.release();
     this.heldLock = null;

@@ -17,7 +17,9 @@ export interface OwningEngine {
  */
 export async function startOwningEngine(options: EngineOptions & { purpose: string; logDir?: string }): Promise<OwningEngine> {
   const { purpose, logDir, ...engineOptions } = options;
-  const engine = new Engine({ ...engineOptions, lock: { purpose } });
+  // The owner runs the sync loop (when a sync endpoint is configured) and mirrors to endpoints
+  // with `mirror: true`; short-lived commands do neither.
+  const engine = new Engine({ backgroundSync: true, backgroundMirror: true, ...engineOptions, lock: { purpose } });
   // Before start, so the log file has the start-up too (JSON lines, rotated by size).
   const logs = startLogFileSink(engine.events, { dir: logDir ?? defaultLogDir() });
   let endpoint: LocalEndpoint;

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CairnError, InvalidInputError, UnauthorizedError, toWireError } from '../../src-shared/errors';
@@ -18,6 +19,13 @@ export interface ServeOptions {
   port?: number;
   /** Binding to a non-loopback address exposes the vault to the network: refuse unless asked. */
   allowRemote?: boolean;
+  /** Serve HTTPS (and WSS) with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * A non-loopback address needs `tls`, or this acknowledgement that the token and the vault
+   * cross the network in clear text unless something in front of Cairn terminates TLS.
+   */
+  insecureRemote?: boolean;
   /** Fixed token (tests); a fresh random one otherwise. */
   token?: string;
 }
@@ -44,6 +52,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       hint: 'Use --host 127.0.0.1, or pass --allow-remote if you really mean to expose the vault to your network (put TLS in front of it).',
     });
   }
+  if (!loopbackHosts.has(host) && !options.tls && !options.insecureRemote) {
+    throw new CairnError('INVALID_INPUT', `Refusing to listen on ${host} without TLS: the access token and the vault's contents would cross the network in clear text.`, {
+      hint: 'Pass --tls-cert and --tls-key, or --insecure-remote if a reverse proxy in front of Cairn terminates TLS.',
+    });
+  }
   const token = options.token ?? crypto.randomBytes(32).toString('base64url');
   const tokenBytes = Buffer.from(token);
   const tokenMatches = (candidate: string | null | undefined) => {
@@ -55,9 +68,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let allowedOrigins = new Set<string>();
   const originAllowed = (origin: string | undefined) => origin === undefined || allowedOrigins.has(origin);
 
-  const httpServer = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     void handleHttp(req, res).catch((err) => sendJson(res, 500, { ok: false, error: toWireError(err) }));
-  });
+  };
+  const httpServer = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);
 
   async function handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = requestUrl(req);
@@ -188,8 +202,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   const port = (httpServer.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  const baseUrl = `http://${urlHost}:${port}`;
-  allowedOrigins = new Set([baseUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+  const scheme = options.tls ? 'https' : 'http';
+  const baseUrl = `${scheme}://${urlHost}:${port}`;
+  allowedOrigins = new Set([baseUrl, `${scheme}://localhost:${port}`, `${scheme}://127.0.0.1:${port}`]);
 
   return {
     url: baseUrl,

@@ -121,9 +121,13 @@ export class ManifestReplica {
         await db.meta.put({ key: 'replica', value: this.meta });
       }
       const vector = bytesToBase64(Y.encodeStateVector(this.doc));
+      performance.mark('replica-state-asked');
       const { update } = await api['manifest.state']({ stateVector: vector });
+      performance.mark('replica-state-received');
       this.applyFromEngine(update);
+      performance.mark('replica-state-applied');
       await this.flushNow();
+      performance.mark('replica-state-stored');
       store.set({ phase: 'ready', error: null, lastSyncAt: Date.now() });
     } catch (err) {
       store.set({ phase: 'error', error: `The local copy could not catch up with the engine: ${describeError(err)}` });

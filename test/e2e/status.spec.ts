@@ -57,7 +57,10 @@ test('the status view shows the running engine', async ({ page }) => {
     if (message.type() === 'error') pageErrors.push(`${message.text()} (${message.location().url})`);
   });
 
-  await page.goto(openUrl.toString());
+  // The engine status lives in Settings (the app opens on the Library).
+  const settingsUrl = new URL(openUrl);
+  settingsUrl.hash = '#/settings';
+  await page.goto(settingsUrl.toString());
   await expect(page.getByRole('heading', { name: 'Engine status' })).toBeVisible();
   await expect(page.getByTestId('status-version')).toHaveText(version);
   await expect(page.getByTestId('status-repository')).toHaveText(repo);

@@ -36,6 +36,8 @@ export interface FaultProxyOptions extends Partial<FaultSettings> {
   slowMs?: number;
   /** Answer 501 NotImplemented to PUTs with If-None-Match, as Swift s3api does. */
   rejectConditionalPut?: boolean;
+  /** Shift the Date header of every answer by this much (a server whose clock is off). */
+  dateSkewMs?: number;
 }
 
 export interface FaultProxy {
@@ -97,6 +99,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
         const headers = { ...answer.headers };
+        if (options.dateSkewMs) headers.date = skewedDate(headers.date, options.dateSkewMs);
         if (fault === 'wrongEtag' && headers.etag !== undefined) headers.etag = '"00000000000000000000000000000000"';
         const length = Number(answer.headers['content-length'] ?? 0);
         if (fault === 'cutBody' && (length === 0 || req.method === 'HEAD')) {
@@ -160,6 +163,12 @@ function answerError(req: IncomingMessage, res: ServerResponse, answer: ErrorAns
     res.writeHead(answer.status, headers);
     res.end(body);
   });
+}
+
+/** An HTTP Date `skewMs` away from `date` (or from now when there is none). */
+function skewedDate(date: string | undefined, skewMs: number): string {
+  const base = date === undefined ? Date.now() : Date.parse(date);
+  return new Date((Number.isNaN(base) ? Date.now() : base) + skewMs).toUTCString();
 }
 
 /** A small, seedable PRNG (mulberry32): the same seed gives the same faults. */

@@ -52,7 +52,7 @@ export async function startSwift(): Promise<SwiftInstance> {
     ({ stdout } = await run(path.join(scripts, 'start.sh'), [stateDir], { timeout: 120_000 }));
   } catch (err) {
     const failure = err as { stderr?: string; message: string };
-    throw new Error(`scripts/swift/start.sh failed: ${failure.stderr ?? failure.message}`);
+    throw new Error(`scripts/swift/start.sh failed: ${failure.stderr ?? failure.message}`, { cause: err });
   }
   const endpoint = stdout.trim().split('\n').pop()!;
   const client = createS3Client({ endpoint, ...swiftCredentials });

@@ -148,8 +148,14 @@ export function registerCatalogueCommands(program: Command, context: () => CliCo
     .action(async (reference: string | undefined, status: string | undefined, flags: { reason?: string }) => {
       const ctx = context();
       if (reference === undefined) {
-        const s = await ctx.withEngine((engine) => engine.call('engine.status', {}, { transport: 'cli' }) as Promise<CommandOutput<'engine.status'>>);
-        ctx.out.result(s, () =>
+        const { s, copies } = await ctx.withEngine(async (engine) => {
+          const s = (await engine.call('engine.status', {}, { transport: 'cli' })) as CommandOutput<'engine.status'>;
+          // Published versions below their collection's min-copies (endpoint copies verified by `cairn verify`).
+          const copies = s.repository ? ((await engine.call('placement.underReplicated', {}, { transport: 'cli' })) as CommandOutput<'placement.underReplicated'>) : null;
+          return { s, copies };
+        });
+        for (const v of copies?.versions ?? []) ctx.out.note(`warning: ${v.reference} has ${v.verifiedCopies} verified endpoint cop${v.verifiedCopies === 1 ? 'y' : 'ies'}; collection "${v.collection}" requires ${v.required}. Back it up and run \`cairn verify\`.`);
+        ctx.out.result(copies ? { ...s, underReplicated: copies.versions } : s, () =>
           [
             `Cairn ${s.version}`,
             `repository  ${s.repositoryPath}${s.repository ? ` (${s.repository.encrypted ? 'encrypted' : 'unencrypted'}, id ${s.repository.id})` : ' (none yet: run `cairn init`)'}`,

@@ -54,10 +54,17 @@ export function registerRepositoryCommands(program: Command, context: () => CliC
     .option('--path <path>', 'restore only this file or folder of it')
     .option('--overwrite', 'replace files that already exist in the target')
     .option('--any-status', 'also restore versions that are not published')
-    .action(async (what: string, flags: { to: string; path?: string; overwrite?: boolean; anyStatus?: boolean }) => {
+    .option('--from-endpoint <name>', 'restore from this endpoint alone, without a local repository (ARTIFACT_* variables name endpoint "default")')
+    .action(async (what: string, flags: { to: string; path?: string; overwrite?: boolean; anyStatus?: boolean; fromEndpoint?: string }) => {
       const ctx = context();
       const target = path.resolve(flags.to);
       const only = flags.path !== undefined ? { path: flags.path } : {};
+      if (flags.fromEndpoint !== undefined) {
+        const result = await ctx.call('restore.fromEndpoint', { endpoint: flags.fromEndpoint, version: what, target, ...only, overwrite: Boolean(flags.overwrite), anyStatus: Boolean(flags.anyStatus) });
+        const v = result.version;
+        ctx.out.result({ ...result, version: versionJson(v) }, () => `Restored ${v.collection}/${v.name}@v${v.number} from ${flags.fromEndpoint}: ${result.files} file(s), ${formatBytes(result.bytes)}, to ${result.target}`);
+        return;
+      }
       if (/^[0-9a-f]{64}$/.test(what)) {
         const result = await ctx.call('repo.restore', { treeId: what, target, ...only, overwrite: Boolean(flags.overwrite) });
         ctx.out.result(result, () => `Restored ${result.files} file(s), ${formatBytes(result.bytes)}, to ${result.target} in ${(result.durationMs / 1000).toFixed(2)} s (${rate(result.bytes, result.durationMs)})`);

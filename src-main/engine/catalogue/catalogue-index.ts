@@ -32,8 +32,6 @@ import { SortedList } from './sorted-list';
 import { fallbackType } from './type-config';
 import { UsageIndex, collectionScope, typeScope } from './usage';
 
-export { ArtifactEntry, compareVersions };
-
 export const compareEvents = (a: EventRecord, b: EventRecord): number => (a.at !== b.at ? a.at - b.at : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 const isEarlierClaim = (a: ArtifactClaim, b: ArtifactClaim) => (a.createdAt !== b.createdAt ? a.createdAt < b.createdAt : a.deviceId < b.deviceId);

@@ -17,7 +17,8 @@ import { formatReference } from '../../../src-shared/catalogue/reference';
 import type { ArtifactView, EventView, LinkView, ValidatorResult, VersionDetail, VersionView } from '../../../src-shared/catalogue/views';
 import type { Logger } from '../logger';
 import { artifactIdOf, randomId } from './artifact-id';
-import { CatalogueIndex, type ArtifactEntry } from './catalogue-index';
+import type { ArtifactEntry } from './artifact-entry';
+import { CatalogueIndex } from './catalogue-index';
 import {
   DeletedEntryError,
   IllegalTransitionError,
@@ -451,11 +452,7 @@ export class Catalogue {
     if (!(eventKinds as readonly string[]).includes(kind) || kind === ('created' as EventKind)) throw new InvalidCatalogueInputError(`The event kind "${kind}"`, `use one of ${eventKinds.filter((k) => k !== 'created').join(', ')}`);
     const size = JSON.stringify(details).length;
     if (size > 16_384) throw new InvalidCatalogueInputError('The event details', `they are ${size} characters of JSON; the limit is 16384`);
-    let event: EventView | null = null;
-    await this.write(() => {
-      event = eventView(this.writer.event(kind, about, details));
-    });
-    return event as unknown as EventView;
+    return eventView(await this.write(() => this.writer.event(kind, about, details)));
   }
 
   /** Records (or refreshes) this device in the manifest's device list. */
@@ -575,10 +572,16 @@ export class Catalogue {
     checkQuota(this.config, () => this.index.usage, request);
   }
 
-  private async write(change: () => void): Promise<void> {
-    this.doc.transact(change, this.origin);
+  /** Runs `change` as one transaction by this device, then commits (unless in a batch). */
+  private async write<T>(change: () => T): Promise<T> {
+    let result: T | undefined;
+    this.doc.transact(() => {
+      result = change();
+    }, this.origin);
     if (this.batchDepth === 0) await this.commitFn();
+    return result as T;
   }
+
 }
 
 function checkCollection(collection: string): void {

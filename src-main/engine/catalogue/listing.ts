@@ -1,7 +1,8 @@
 import type { VersionStatus } from '../../../src-shared/catalogue/lifecycle';
 import type { EventKind, EventRecord, VersionRecord } from '../../../src-shared/catalogue/records';
 import type { ArtifactView, EventView } from '../../../src-shared/catalogue/views';
-import type { ArtifactEntry, CatalogueIndex } from './catalogue-index';
+import type { ArtifactEntry } from './artifact-entry';
+import type { CatalogueIndex } from './catalogue-index';
 import { InvalidCatalogueInputError } from './errors';
 import { lowerBoundBy } from './sorted-list';
 import { artifactView, createdEventView, eventView } from './views';

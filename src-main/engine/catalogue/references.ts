@@ -2,7 +2,8 @@ import { minimumDigestPrefix, parseReference, type ParsedReference } from '../..
 import { artifactNameProblem, collectionPattern } from '../../../src-shared/catalogue/names';
 import type { VersionRecord } from '../../../src-shared/catalogue/records';
 import { artifactIdOf } from './artifact-id';
-import type { ArtifactEntry, CatalogueIndex } from './catalogue-index';
+import type { ArtifactEntry } from './artifact-entry';
+import type { CatalogueIndex } from './catalogue-index';
 import { AmbiguousReferenceError, InvalidReferenceError, UnknownArtifactError, UnknownVersionError } from './errors';
 
 /**

@@ -1,7 +1,8 @@
 import type { EventRecord, VersionRecord } from '../../../src-shared/catalogue/records';
 import type { ArtifactView, EventView, ValidatorResult, VersionView } from '../../../src-shared/catalogue/views';
 import { validatorResultSchema } from '../../../src-shared/catalogue/views';
-import type { ArtifactEntry, CatalogueIndex } from './catalogue-index';
+import type { ArtifactEntry } from './artifact-entry';
+import type { CatalogueIndex } from './catalogue-index';
 
 /** Builds the contract's views (src-shared/catalogue/views.ts) from the materialised index. */
 

@@ -5,12 +5,15 @@ import { LocalBackend } from '../backends/local-backend';
 import { RateLimitedBackend } from '../backends/rate-limited-backend';
 import { RetryingBackend, type RetryingBackendOptions } from '../backends/retrying-backend';
 import { S3Backend } from '../backends/s3-backend';
+import type { Clock } from '../backends/token-bucket';
 import { CairnError } from '../../../src-shared/errors';
 import type { EndpointConfig } from './config';
 
 export interface EndpointBackendOptions {
   /** Retry policy and hooks (tests shorten the waits; the engine logs retries). */
   retry?: RetryingBackendOptions;
+  /** The bandwidth limit's clock (tests count the waits instead of sleeping them). */
+  clock?: Clock;
 }
 
 /**
@@ -33,7 +36,7 @@ export function endpointBackend(endpoint: EndpointConfig, options: EndpointBacke
     forcePathStyle: true,
     ...(endpoint.storageClass ? { storageClass: endpoint.storageClass as never } : {}),
   });
-  const limited = endpoint.bandwidthLimit > 0 ? new RateLimitedBackend(s3, { bytesPerSecond: endpoint.bandwidthLimit }) : s3;
+  const limited = endpoint.bandwidthLimit > 0 ? new RateLimitedBackend(s3, { bytesPerSecond: endpoint.bandwidthLimit, ...(options.clock ? { clock: options.clock } : {}) }) : s3;
   return new RetryingBackend(limited, options.retry);
 }
 

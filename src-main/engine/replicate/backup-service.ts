@@ -1,4 +1,7 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type { EventPayload } from '../../../src-shared/contract';
 import { CairnError } from '../../../src-shared/errors';
 import type { Backend } from '../backends/backend';
 import type { EndpointConfig, EndpointStore } from '../endpoints/config';
@@ -7,12 +10,15 @@ import { checkEndpointHealth, type HealthReport } from '../endpoints/health-chec
 import { assertEndpointUsable } from '../endpoints/preflight';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
+import type { RestoreProgress } from '../restore/restorer';
+import { ShareService } from '../share/share-service';
 import type { Vault } from '../vault/vault';
 import { findAffectedVersions } from './affected-versions';
 import { backupRepository } from './backup';
 import { MirrorService } from './mirror';
 import { PlacementService } from './placement';
 import { ReplicationState } from './replication-state';
+import { restoreFromEndpoint, type RemoteRestoreResult } from './remote-restore';
 import { verifyEndpoint, type VerifyReport } from './verify';
 
 export interface BackupJob {
@@ -58,6 +64,17 @@ export interface BackupServiceDeps {
   staleUploadAgeMs?: number;
   /** Skip the reachability and clock check before a backup (tests with folder endpoints). */
   skipPreflight?: boolean;
+  /** Asked when a repository restored from an endpoint is encrypted. */
+  passphrase?: () => Promise<string | null>;
+}
+
+export interface EndpointRestoreRequest {
+  endpoint: string;
+  version: string;
+  target: string;
+  path?: string;
+  overwrite?: boolean;
+  anyStatus?: boolean;
 }
 
 const defaultStaleUploadAgeMs = 15 * 60 * 1000;
@@ -72,6 +89,7 @@ export class BackupService {
   readonly state: ReplicationState | null;
   readonly mirror: MirrorService | null;
   readonly placement: PlacementService | null;
+  readonly shares: ShareService | null;
   private readonly now: () => number;
 
   constructor(private readonly deps: BackupServiceDeps) {
@@ -90,6 +108,33 @@ export class BackupService {
         })
       : null;
     this.placement = this.state && deps.vault ? new PlacementService({ vault: deps.vault, endpoints: deps.endpoints, state: this.state }) : null;
+    this.shares = deps.vault ? new ShareService({ vault: deps.vault, endpoints: deps.endpoints, backendFor: (endpoint) => this.backend(endpoint), now: this.now }) : null;
+  }
+
+  /**
+   * Restores a version from an endpoint alone (see restoreFromEndpoint): for a new machine, or
+   * one whose local repository is lost. This device's state about that repository goes to a
+   * cache folder beside the (possibly absent) local repository.
+   */
+  async restoreFromEndpoint(request: EndpointRestoreRequest, options: { signal?: AbortSignal; onProgress?: (p: RestoreProgress) => void } = {}): Promise<RemoteRestoreResult> {
+    const endpoint = await this.deps.endpoints.get(request.endpoint);
+    if (!this.deps.skipPreflight) await assertEndpointUsable(endpoint);
+    const cacheRoot = this.deps.localDir ?? this.deps.vault?.localDir;
+    if (!cacheRoot) throw new CairnError('INTERNAL', 'No folder for device-local state was configured, so nothing can be restored from an endpoint.');
+    return this.withBackend(endpoint, (backend) =>
+      restoreFromEndpoint({
+        backend,
+        cacheDir: path.join(cacheRoot, 'cache', 'endpoints', endpoint.name),
+        ...(this.deps.passphrase ? { passphrase: this.deps.passphrase } : {}),
+        version: request.version,
+        target: request.target,
+        ...(request.path !== undefined ? { path: request.path } : {}),
+        overwrite: request.overwrite ?? false,
+        anyStatus: request.anyStatus ?? false,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }),
+    );
   }
 
   async health(name: string): Promise<HealthReport> {
@@ -135,6 +180,16 @@ export class BackupService {
 
   history(endpoint: string | undefined, limit: number): BackupJob[] {
     return this.deps.jobs.list(endpoint, limit);
+  }
+
+  /** Progress of a job this service runs, to the engine's event stream. */
+  emitProgress(progress: EventPayload<'job.progress'>): void {
+    this.deps.events.emit('job.progress', progress);
+  }
+
+  /** This device's name, for who made a share link. */
+  deviceName(): string {
+    return this.deps.vault?.info()?.deviceName ?? os.hostname();
   }
 
   /** The backend of an endpoint, as backups and verify use it (retries, bandwidth limit). */

@@ -90,6 +90,14 @@ export function decodeTree(bytes: Buffer, treeId: string): Tree {
     if (seen.has(entry.path)) throw new CorruptRepositoryError(`Tree ${treeId}`, `entry "${entry.path}" appears twice`);
     seen.add(entry.path);
   }
+  // Nothing lies under a file or a symbolic link: restoring it would mean writing through one.
+  const leaves = new Set(parsed.data.entries.filter((e) => e.type !== 'dir').map((e) => e.path));
+  for (const entry of parsed.data.entries) {
+    for (let at = entry.path.lastIndexOf('/'); at > 0; at = entry.path.lastIndexOf('/', at - 1)) {
+      const parent = entry.path.slice(0, at);
+      if (leaves.has(parent)) throw new CorruptRepositoryError(`Tree ${treeId}`, `entry "${entry.path.slice(0, 200)}" lies under "${parent.slice(0, 200)}", which is not a folder`);
+    }
+  }
   return parsed.data;
 }
 

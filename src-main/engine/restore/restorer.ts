@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { CairnError } from '../../../src-shared/errors';
 import { crashPoint } from '../crash/crash-points';
+import { caseCollisions, CaseCollisionError, isCaseInsensitiveFolder } from './case-collisions';
 import { packKey } from '../repo/blob';
 import { CorruptRepositoryError } from '../repo/errors';
 import type { Repository } from '../repo/repository';
@@ -81,6 +82,8 @@ export async function restoreTree(repo: Repository, treeId: string, target: stri
   const root = path.resolve(target);
   await fs.mkdir(root, { recursive: true });
   const realRoot = await fs.realpath(root);
+  const collisions = caseCollisions(entries.map((e) => e.path));
+  if (collisions.length > 0 && (await isCaseInsensitiveFolder(realRoot))) throw new CaseCollisionError(realRoot, collisions);
 
   const destination = (entry: TreeEntry) => {
     const full = path.resolve(realRoot, ...entry.path.split('/'));

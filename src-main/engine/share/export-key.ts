@@ -21,7 +21,7 @@ export function exportKey(sha256: string, name: string): string {
   if (name.length === 0) throw new InvalidShareNameError(name, 'it is empty');
   if (name.includes('/')) throw new InvalidShareNameError(name, 'it contains "/"');
   if (Buffer.byteLength(name) > 255) throw new InvalidShareNameError(name, 'it is longer than 255 bytes');
-  if (/[\u0000-\u001f\u007f"]/.test(name)) throw new InvalidShareNameError(name, 'it contains a control character or a double quote');
+  if ([...name].some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f' || c === '"')) throw new InvalidShareNameError(name, 'it contains a control character or a double quote');
   const key = `exports/${sha256}/${name}`;
   try {
     assertValidKey(key);

@@ -361,7 +361,7 @@ export class FolderWatcher {
     };
   }
 
-  // ---- events from chokidar ----------------------------------------------------------------
+  // ---- events from the change feed --------------------------------------------------------
 
   /** Events were lost for this folder: look at all of it again. */
   private onFolderChanged(relative: string): void {

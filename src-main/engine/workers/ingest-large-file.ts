@@ -1,48 +1,27 @@
 import { createHash } from 'node:crypto';
 import type { Chunker } from '../chunking/fastcdc';
-import type { ChunkEncoder } from './chunk-encoder';
-import { ChunkPipeline } from './chunk-pipeline';
+import type { ChunkSink } from './chunk-sink';
 import type { EventOutbox } from './event-outbox';
 import { closeDescriptor, openForReading, readFully, sameVersion, statDescriptor } from './file-io';
 import { FileChangedError, IngestCancelledError, NotAFileError, fileErrorFromFs } from './ingest-errors';
 import type { FileSummary } from './ingest-protocol';
-
-/**
- * Two read buffers, each `lead + blockSize` bytes. A block is read into `[lead, lead+blockSize)`
- * of one while the other is chunked; the unfinished tail of a block (always < maxSize <= lead)
- * is copied just before the next block, so a chunk is always contiguous and nothing else moves.
- */
-export class ReadBuffers {
-  readonly lead: number;
-  readonly blockSize: number;
-  readonly blocks: [Buffer, Buffer];
-
-  constructor(maxChunkSize: number, blockSize: number) {
-    this.lead = maxChunkSize;
-    this.blockSize = Math.max(blockSize, maxChunkSize);
-    this.blocks = [Buffer.allocUnsafe(this.lead + this.blockSize), Buffer.allocUnsafe(this.lead + this.blockSize)];
-  }
-}
+import { ReadBuffers } from './read-buffers';
 
 export interface LargeFileJob {
   path: string;
-  /** Index of the file in its task, for events. */
-  file: number;
   chunker: Chunker;
-  encoder: ChunkEncoder;
   buffers: ReadBuffers;
   outbox: EventOutbox;
-  /** Ask the main thread "already stored?" for every chunk id before encoding it. */
-  askKnown: boolean;
-  /** Receives the main thread's answers while the file is being read. */
-  onAnswers(handler: ((answers: { index: number; known: boolean }[]) => void) | null): void;
+  /** Takes the chunks once cut (sealer thread or this thread). */
+  sink: ChunkSink;
   isCancelled(): boolean;
 }
 
 /**
- * Reads, chunks, hashes and encodes one file of any size and posts its chunks. The next block
- * is read (thread pool) while this one is worked on; the whole-file SHA-256, the chunk id and
- * the sealing each run right after a chunk is cut, while its bytes are still in cache.
+ * Reads, chunks and hashes one file of any size; its chunks go to `job.sink`. Three stages
+ * overlap over a ring of read blocks: the next block is read (thread pool) while this one is
+ * chunked and fed to the whole-file SHA-256 (this thread, chunk by chunk while in cache) and
+ * the previous one's chunks are hashed and sealed (the sink).
  */
 export async function ingestLargeFile(job: LargeFileJob): Promise<FileSummary> {
   let fd: number;
@@ -52,52 +31,52 @@ export async function ingestLargeFile(job: LargeFileJob): Promise<FileSummary> {
     throw fileErrorFromFs(job.path, err);
   }
   const { blocks, lead, blockSize } = job.buffers;
+  const { sink } = job;
   let pendingRead: Promise<number> = Promise.resolve(0);
-  let abandon = () => {};
   try {
     const before = await statDescriptor(fd);
     if (!before.isFile()) throw new NotAFileError(job.path);
     const size = before.size;
     const hash = createHash('sha256');
     const lengths: number[] = [];
-    const pipeline = new ChunkPipeline({ file: job.file, encoder: job.encoder, outbox: job.outbox, askKnown: job.askKnown });
-    job.onAnswers((answers) => pipeline.answer(answers));
-    abandon = () => pipeline.abandon();
 
     let position = 0;
-    let requested = Math.min(blockSize, size);
-    pendingRead = readFully(fd, blocks[0], lead, requested, 0);
     let current = 0;
     let carried = 0;
+    let requested = Math.min(blockSize, size);
+    await sink.released(current);
+    pendingRead = readFully(fd, blocks[current]!, lead, requested, 0);
     for (;;) {
       const got = await pendingRead;
       if (got !== requested) throw new FileChangedError(job.path);
       position += got;
       const eof = position >= size;
-      const buffer = blocks[current as 0 | 1];
-      const next = blocks[(current ^ 1) as 0 | 1];
+      const next = (current + 1) % ReadBuffers.ringSize;
       if (!eof) {
+        await sink.released(next);
         requested = Math.min(blockSize, size - position);
-        pendingRead = readFully(fd, next, lead, requested, position);
+        pendingRead = readFully(fd, blocks[next]!, lead, requested, position);
       } else {
         pendingRead = Promise.resolve(0);
       }
 
+      const buffer = blocks[current]!;
       let start = lead - carried;
       const end = lead + got;
       for (;;) {
         const length = job.chunker.cut(buffer, start, end, eof);
         if (length === 0) break;
-        const plain = buffer.subarray(start, start + length);
-        hash.update(plain);
-        await pipeline.add(plain);
+        hash.update(buffer.subarray(start, start + length));
+        await sink.add(current, start, length);
         lengths.push(length);
         start += length;
       }
+      sink.endBlock(current);
       if (eof) break;
+      // The unfinished tail goes just before the next block's data (which `next` is released for).
       carried = end - start;
-      if (carried > 0) next.set(buffer.subarray(start, end), lead - carried);
-      current ^= 1;
+      if (carried > 0) blocks[next]!.set(buffer.subarray(start, end), lead - carried);
+      current = next;
 
       await job.outbox.room();
       if (job.isCancelled()) throw new IngestCancelledError(job.path);
@@ -105,16 +84,15 @@ export async function ingestLargeFile(job: LargeFileJob): Promise<FileSummary> {
 
     const after = await statDescriptor(fd);
     if (!sameVersion(before, after)) throw new FileChangedError(job.path);
-    await pipeline.finish();
+    await sink.finish();
     if (job.isCancelled()) throw new IngestCancelledError(job.path);
-    const chunks = lengths.map((length, index) => ({ id: pipeline.ids[index]!, length }));
-    return { sha256: hash.digest('hex'), size, mtimeMs: before.mtimeMs, chunks, knownChunks: pipeline.knownCount };
+    const chunks = lengths.map((length, index) => ({ id: sink.ids[index]!, length }));
+    return { sha256: hash.digest('hex'), size, mtimeMs: before.mtimeMs, chunks, knownChunks: sink.knownCount };
   } catch (err) {
-    abandon();
+    await sink.abandon();
     throw fileErrorFromFs(job.path, err);
   } finally {
-    job.onAnswers(null);
-    // A read still in flight writes into a buffer the next file will use: let it land first.
+    // A read still in flight writes into a block the next file will use: let it land first.
     await pendingRead.catch(() => 0);
     await closeDescriptor(fd);
   }

@@ -6,6 +6,7 @@ import type { RepoKeys } from '../crypto/repo-keys';
 import { IngestCancelledError, reviveIngestError } from './ingest-errors';
 import { eventCost, type FileSummary, type IngestEventBatch, type IngestReply, type IngestTask, type IngestWorkerConfig } from './ingest-protocol';
 import { TaskCancelledError } from './pool-errors';
+import type { IngestWorkerInput } from './sealer-protocol';
 import { resolveWorkerEntry } from './worker-entry';
 import { WorkerPool, type TaskReply } from './worker-pool';
 import type { SerializedError } from './worker-protocol';
@@ -21,6 +22,12 @@ export interface IngestPoolOptions {
   size?: number;
   /** Stored bytes one task may have posted before the main thread finished with them (64 MiB). */
   maxInFlightBytes?: number;
+  /**
+   * Give each worker a helper thread that hashes and seals chunks while the worker reads and
+   * chunks (default true): one large file then keeps two cores busy. Without it a worker does
+   * everything itself, which uses the least CPU per byte but one core per file.
+   */
+  sealerThreads?: boolean;
   /** The worker module, when it is not next to this one (see worker-entry.ts). */
   workerEntry?: URL;
 }
@@ -131,11 +138,13 @@ export class IngestPool {
       compression: options.compression,
       compressionLevel: level,
       maxInFlightBytes: options.maxInFlightBytes ?? defaultMaxInFlight,
+      sealerThreads: options.sealerThreads ?? true,
     };
+    const input: IngestWorkerInput = { role: 'ingest', config };
     const pool = await WorkerPool.create({
       entry: options.workerEntry ?? resolveWorkerEntry(import.meta.url, 'ingest-worker'),
       size: options.size,
-      workerData: config,
+      workerData: input,
       reviveError: reviveIngestError,
     });
     return new IngestPool(pool, chunker.minSize);

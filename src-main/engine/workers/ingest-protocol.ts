@@ -11,6 +11,8 @@ export interface IngestWorkerConfig {
   compressionLevel: number;
   /** Stored bytes a task may have posted but not had acknowledged (back-pressure). */
   maxInFlightBytes: number;
+  /** Seal large files' chunks on a helper thread per worker (see sealer-client.ts). */
+  sealerThreads: boolean;
 }
 
 /** One large file, or many small ones in one message round. */

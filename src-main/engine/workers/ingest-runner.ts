@@ -1,10 +1,14 @@
 import { Chunker } from '../chunking/fastcdc';
 import { ChunkEncoder } from './chunk-encoder';
+import type { ChunkSink } from './chunk-sink';
 import { EventOutbox } from './event-outbox';
 import { IngestCancelledError } from './ingest-errors';
-import { ReadBuffers, ingestLargeFile } from './ingest-large-file';
+import { ingestLargeFile } from './ingest-large-file';
 import type { IngestReply, IngestTask, IngestWorkerConfig } from './ingest-protocol';
 import { ingestSmallFile } from './ingest-small-file';
+import { LocalSink } from './local-sink';
+import { ReadBuffers } from './read-buffers';
+import { Sealer, SealerSink } from './sealer-client';
 import { serializeError, type TaskContext } from './serve-tasks';
 
 /** Bytes read per block: large reads are far cheaper than many small ones (DESIGN.md 9). */
@@ -21,6 +25,9 @@ export class IngestRunner {
   private readonly encoder: ChunkEncoder;
   private readonly smallBuffer: Buffer;
   private largeBuffers: ReadBuffers | null = null;
+  /** The helper thread for large files; null until the first one, or after it failed. */
+  private sealer: Sealer | null = null;
+  private sealerStarts = 0;
 
   constructor(config: IngestWorkerConfig) {
     this.config = config;
@@ -32,11 +39,11 @@ export class IngestRunner {
   async run(task: IngestTask, context: TaskContext): Promise<null> {
     const outbox = new EventOutbox(context, this.config.maxInFlightBytes);
     const cancelledFiles = new Set<number>();
-    let onAnswers: ((answers: { index: number; known: boolean }[]) => void) | null = null;
+    let sink: ChunkSink | null = null;
     context.onMessage((payload) => {
       const reply = payload as IngestReply;
       if (reply.type === 'ack') outbox.acknowledge(reply.bytes);
-      else if (reply.type === 'known') onAnswers?.(reply.answers);
+      else if (reply.type === 'known') sink?.answer(reply.answers);
       else cancelledFiles.add(reply.file);
     });
     const isCancelled = (file: number) => context.signal.aborted || cancelledFiles.has(file);
@@ -48,19 +55,17 @@ export class IngestRunner {
         if (isCancelled(file)) throw new IngestCancelledError(path);
         let summary = task.type === 'batch' ? this.small(path, file, outbox) : null;
         if (summary === null) {
-          summary = await ingestLargeFile({
-            path,
-            file,
-            chunker: this.chunker,
-            encoder: this.encoder,
-            buffers: (this.largeBuffers ??= new ReadBuffers(this.chunker.maxSize, readBlockSize)),
-            outbox,
-            askKnown: task.type === 'file' && task.askKnown,
-            onAnswers: (handler) => {
-              onAnswers = handler;
-            },
-            isCancelled: () => isCancelled(file),
-          });
+          const buffers = (this.largeBuffers ??= new ReadBuffers(this.chunker.maxSize, readBlockSize));
+          const askKnown = task.type === 'file' && task.askKnown;
+          const sealer = await this.liveSealer(buffers);
+          sink = sealer
+            ? new SealerSink({ sealer, outbox, file, askKnown })
+            : new LocalSink({ blocks: buffers.blocks, file, encoder: this.encoder, outbox, askKnown });
+          try {
+            summary = await ingestLargeFile({ path, chunker: this.chunker, buffers, outbox, sink, isCancelled: () => isCancelled(file) });
+          } finally {
+            sink = null;
+          }
         }
         outbox.push({ type: 'done', file, summary });
       } catch (err) {
@@ -70,6 +75,24 @@ export class IngestRunner {
     }
     outbox.flush();
     return null;
+  }
+
+  /**
+   * The sealer thread, started on first use and again after it died. If it cannot start (twice
+   * in a row) large files are encoded on this thread instead: slower, never wrong.
+   */
+  private async liveSealer(buffers: ReadBuffers): Promise<Sealer | null> {
+    if (!this.config.sealerThreads) return null;
+    if (this.sealer?.alive) return this.sealer;
+    if (this.sealerStarts >= 2) return null;
+    this.sealerStarts++;
+    try {
+      this.sealer = await Sealer.start(this.config, buffers);
+      this.sealerStarts = 0;
+    } catch {
+      this.sealer = null;
+    }
+    return this.sealer;
   }
 
   private small(path: string, file: number, outbox: EventOutbox) {

@@ -7,11 +7,6 @@ export function EngineStatus() {
   return (
     <section className="panel" aria-labelledby="status-heading">
       <h2 id="status-heading">Engine status</h2>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
       {status ? (
         <dl className="facts" data-testid="engine-status">
           <dt>Version</dt>
@@ -26,7 +21,7 @@ export function EngineStatus() {
           </dd>
         </dl>
       ) : (
-        !error && <p aria-live="polite">Connecting to the engine ({connection})…</p>
+        <p aria-live="polite">{error ? 'Not connected (see above).' : `Connecting to the engine (${connection})…`}</p>
       )}
     </section>
   );

@@ -53,13 +53,18 @@ async function ingestAndVerify(pool: IngestPool, keys: RepoKeys, path: string, d
   return { result, chunks };
 }
 
+const encryptedKeys = deriveRepoKeys(randomBytes(64));
+const plainKeys = plainRepoKeys({ macKey: randomBytes(32), chunkerSeed: randomBytes(32) });
+
 describe.each([
-  ['encrypted', deriveRepoKeys(randomBytes(64))],
-  ['unencrypted', plainRepoKeys({ macKey: randomBytes(32), chunkerSeed: randomBytes(32) })],
-])('IngestPool, %s repository', (_name, keys) => {
+  ['encrypted', encryptedKeys, true],
+  ['unencrypted', plainKeys, true],
+  ['encrypted without sealer threads', encryptedKeys, false],
+  ['unencrypted without sealer threads', plainKeys, false],
+])('IngestPool, %s repository', (_name, keys, sealerThreads) => {
   let pool: IngestPool;
   beforeAll(async () => {
-    pool = await IngestPool.create({ keys, chunker: params, compression: true, size: 2 });
+    pool = await IngestPool.create({ keys, chunker: params, compression: true, size: 2, sealerThreads });
   });
   afterAll(() => pool.close());
 
@@ -134,8 +139,10 @@ describe('IngestPool behaviour', () => {
   afterAll(() => pool.close());
 
   it('reports a file that grows while it is read as FileChangedError (and waits for onChunk)', async () => {
+    // Larger than what the worker may read ahead of onChunk: the in-flight limit plus its ring
+    // of three 8 MiB read blocks. So it is still reading when the first chunk arrives here.
     const path = join(dir, 'growing.bin');
-    writeFileSync(path, randomBytes(20 * 1024 * 1024));
+    writeFileSync(path, randomBytes(48 * 1024 * 1024));
     const error = await pool
       .ingestFile(path, {
         onChunk: (chunk) => {
@@ -178,7 +185,8 @@ describe('IngestPool behaviour', () => {
     await expect(pool.ingestFile(path, { sizeHint: 6 })).rejects.toBeInstanceOf(FilePermissionError);
   });
 
-  it('skips compression, sealing and delivery of chunks the caller already has', async () => {
+  it.each([true, false])('skips compression, sealing and delivery of chunks the caller already has (sealer threads: %s)', async (sealerThreads) => {
+    const pool = await IngestPool.create({ keys, chunker: params, compression: false, size: 1, sealerThreads, maxInFlightBytes: 512 * 1024 });
     const first = await pool.ingestFile(bigPath);
     const known = new Set(first.chunks.filter((_, index) => index % 2 === 0).map((chunk) => chunk.id));
     const delivered: number[] = [];
@@ -189,6 +197,7 @@ describe('IngestPool behaviour', () => {
     const third = await pool.ingestFile(bigPath, { isKnown: () => true, onChunk: () => expect.unreachable() });
     expect(third.knownChunks).toBe(first.chunks.length);
     expect(third.sha256).toBe(sha256(bigData));
+    await pool.close();
   });
 
   it('stops when cancelled', async () => {

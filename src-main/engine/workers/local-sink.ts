@@ -1,4 +1,5 @@
 import type { ChunkEncoder } from './chunk-encoder';
+import type { ChunkSink } from './chunk-sink';
 import type { EventOutbox } from './event-outbox';
 
 interface Waiting {
@@ -13,12 +14,14 @@ interface Waiting {
 const maxWaiting = 8;
 
 /**
- * Encodes the chunks of one large file and posts them in order. With `askKnown`, each id first
- * goes to the main thread ("stored already?") and chunking goes on meanwhile; answered chunks
- * leave in order, known ones neither compressed, sealed nor sent. Chunking waits only when
- * `maxWaiting` answers are outstanding, so the round trip never stalls it.
+ * Encodes the chunks of one large file on this thread and posts them in order. With
+ * `askKnown`, each id first goes to the main thread ("stored already?") and chunking goes on
+ * meanwhile; answered chunks leave in order, known ones neither compressed, sealed nor sent.
+ * Chunking waits only when `maxWaiting` answers are outstanding, so the round trip never
+ * stalls it. Used when the caller can dedupe, and when no sealer thread is available.
  */
-export class ChunkPipeline {
+export class LocalSink implements ChunkSink {
+  private readonly blocks: Uint8Array[];
   private readonly file: number;
   private readonly encoder: ChunkEncoder;
   private readonly outbox: EventOutbox;
@@ -29,15 +32,17 @@ export class ChunkPipeline {
   readonly ids: string[] = [];
   knownCount = 0;
 
-  constructor(options: { file: number; encoder: ChunkEncoder; outbox: EventOutbox; askKnown: boolean }) {
+  constructor(options: { blocks: Uint8Array[]; file: number; encoder: ChunkEncoder; outbox: EventOutbox; askKnown: boolean }) {
+    this.blocks = options.blocks;
     this.file = options.file;
     this.encoder = options.encoder;
     this.outbox = options.outbox;
     this.askKnown = options.askKnown;
   }
 
-  /** Takes the next chunk; `plain` may be reused once the returned promise resolves. */
-  async add(plain: Uint8Array): Promise<void> {
+  /** Takes the next chunk; its bytes are copied or done with when the promise resolves. */
+  async add(block: number, offset: number, length: number): Promise<void> {
+    const plain = this.blocks[block]!.subarray(offset, offset + length);
     const index = this.ids.length;
     const id = this.encoder.id(plain);
     this.ids.push(id);
@@ -70,17 +75,24 @@ export class ChunkPipeline {
     wake?.();
   }
 
+  endBlock(): void {}
+
+  released(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Resolves once every chunk is answered and posted. */
   async finish(): Promise<void> {
     while (this.waiting.length > 0) await this.nextAnswer();
   }
 
   /** Releases a waiting add() or finish() when the file is abandoned (cancelled, failed). */
-  abandon(): void {
+  abandon(): Promise<void> {
     this.waiting.length = 0;
     const wake = this.wake;
     this.wake = null;
     wake?.();
+    return Promise.resolve();
   }
 
   private nextAnswer(): Promise<void> {

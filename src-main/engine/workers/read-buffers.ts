@@ -1,0 +1,22 @@
+/**
+ * The read buffers of one worker: a ring of blocks, each `lead + blockSize` bytes of shared
+ * memory, so the sealer thread can read chunks in place (no copy). A block is read into
+ * `[lead, lead+blockSize)` while earlier blocks are chunked and sealed; the unfinished tail of
+ * a block (always < maxSize <= lead) is copied just before the next block's data, so a chunk is
+ * always contiguous and nothing else ever moves.
+ */
+export class ReadBuffers {
+  /** Three blocks: one being read, one being chunked, one being sealed. */
+  static readonly ringSize = 3;
+  readonly lead: number;
+  readonly blockSize: number;
+  readonly shared: SharedArrayBuffer[];
+  readonly blocks: Buffer[];
+
+  constructor(maxChunkSize: number, blockSize: number) {
+    this.lead = maxChunkSize;
+    this.blockSize = Math.max(blockSize, maxChunkSize);
+    this.shared = Array.from({ length: ReadBuffers.ringSize }, () => new SharedArrayBuffer(this.lead + this.blockSize));
+    this.blocks = this.shared.map((memory) => Buffer.from(memory));
+  }
+}
