@@ -13,6 +13,7 @@ import { catalogueCommands, catalogueEvents } from './contract/catalogue';
 import { repositoryCommands, repositoryEvents } from './contract/repository';
 import { syncCommands, syncEvents } from './contract/sync';
 import { vaultCommands, vaultEvents } from './contract/vault';
+import { watchCommands, watchEvents } from './contract/watch';
 
 export const commands = {
   ...engineCommands,
@@ -20,6 +21,7 @@ export const commands = {
   ...endpointCommands,
   ...catalogueCommands,
   ...vaultCommands,
+  ...watchCommands,
   ...desktopCommands,
   ...syncCommands,
 } as const;
@@ -29,6 +31,7 @@ export const events = {
   ...repositoryEvents,
   ...catalogueEvents,
   ...vaultEvents,
+  ...watchEvents,
   ...syncEvents,
 } as const;
 

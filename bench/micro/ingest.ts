@@ -6,7 +6,7 @@
 // CAIRN_BENCH_NO_SEALER=1 for workers without their sealer thread, CAIRN_BENCH_ASK_KNOWN=1 to
 // pass isKnown (answering "no") as the snapshotter does.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveRepoKeys, plainRepoKeys } from '../../src-main/engine/crypto/repo-keys';
 import { IngestPool } from '../../src-main/engine/workers/ingest-pool';
@@ -19,6 +19,33 @@ const sealerThreads = process.env.CAIRN_BENCH_NO_SEALER !== '1';
 const isKnown = process.env.CAIRN_BENCH_ASK_KNOWN === '1' ? () => false : undefined;
 const pool = await IngestPool.create({ keys, compression, sealerThreads });
 const label = `${encrypted ? 'encrypted' : 'plain'}${compression ? '' : ', no compression'}, ${pool.size} workers${sealerThreads ? ' + sealers' : ''}${isKnown ? ', isKnown' : ''}`;
+
+/**
+ * CPU milliseconds per thread (Linux): on a shared machine wall time says little, but the
+ * busiest thread bounds what an idle machine can do.
+ */
+function threadCpu(): Map<string, number> {
+  const times = new Map<string, number>();
+  if (!existsSync('/proc/self/task')) return times;
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      times.set(tid === String(process.pid) ? 'main' : tid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return times;
+}
+
+function busiestThreads(before: Map<string, number>): string {
+  const used = [...threadCpu()].map(([tid, ms]) => [tid, ms - (before.get(tid) ?? 0)] as const).filter(([, ms]) => ms >= 100);
+  return used
+    .sort((a, b) => b[1] - a[1])
+    .map(([tid, ms]) => `${tid === 'main' ? 'main' : 'thread'} ${(ms / 1000).toFixed(2)}`)
+    .join(', ');
+}
 
 function walk(folder: string, out: { path: string; size: number }[]): void {
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -33,12 +60,13 @@ async function runBig(paths: string[]): Promise<void> {
   for (let round = 0; round < 3; round++) {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    const threads0 = threadCpu();
     await Promise.all(paths.map((path) => pool.ingestFile(path, { onChunk: () => {}, isKnown })));
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     console.log(
       `${paths.length} file(s), ${(bytes / 2 ** 20).toFixed(0)} MiB (${label}): ${seconds.toFixed(2)} s, ${(bytes / 2 ** 20 / seconds).toFixed(0)} MiB/s,` +
-        ` ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (all threads)`,
+        ` ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (all threads; busiest: ${busiestThreads(threads0)})`,
     );
   }
 }
@@ -47,6 +75,7 @@ async function runSmall(folder: string): Promise<void> {
   for (let round = 0; round < 3; round++) {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    const threads0 = threadCpu();
     const files: { path: string; size: number }[] = [];
     walk(folder, files);
     const listed = performance.now();
@@ -65,7 +94,7 @@ async function runSmall(folder: string): Promise<void> {
     console.log(
       `${files.length} small files, ${(bytes / 2 ** 20).toFixed(0)} MiB (${label}): ${((end - t0) / 1000).toFixed(2)} s with listing` +
         ` (${((listed - t0) / 1000).toFixed(2)} s listing), ${(files.length / ((end - listed) / 1000)).toFixed(0)} files/s ingest alone,` +
-        ` ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (all threads)`,
+        ` ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (all threads; busiest: ${busiestThreads(threads0)})`,
     );
   }
 }

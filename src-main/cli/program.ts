@@ -5,6 +5,8 @@ import { registerDoctor } from './commands/doctor';
 import { registerEndpointCommands } from './commands/endpoints';
 import { registerRepositoryCommands } from './commands/repository';
 import { registerServe } from './commands/serve';
+import { registerWatchCommands } from './commands/watch';
+import { registerSyncCommands } from './commands/sync';
 import { createContext, type CliContext, type GlobalOptions } from './context';
 import { exitCodes, reportError } from './output';
 
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerRepositoryCommands(program, context);
   registerCatalogueCommands(program, context);
   registerEndpointCommands(program, context);
+  registerWatchCommands(program, context);
+  registerSyncCommands(program, context);
   registerDoctor(program, context);
   return program;
 }

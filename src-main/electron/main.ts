@@ -109,6 +109,7 @@ export async function runDesktop(paths: DesktopPaths = defaultDesktopPaths()): P
     purpose: 'the Cairn desktop app',
     logEcho: 'info',
     createIfMissing: true,
+    watchFolders: true,
     passphrase: async () => process.env.CAIRN_PASSWORD ?? null,
   });
   const engine = owner.engine;

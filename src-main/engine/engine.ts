@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import type { CommandName } from '../../src-shared/contract';
 import { CairnError } from '../../src-shared/errors';
 import { desktopHandlers } from './api/desktop-handlers';
@@ -14,6 +15,9 @@ import { BackupService } from './replicate/backup-service';
 import type { AreaHandlers, CallContext, Handlers } from './api/handlers';
 import { EventBus } from './events';
 import { syncHandlers } from './sync/handlers';
+import { rollbackWithWriteBack, watchHandlers } from './api/watch-handlers';
+import { CataloguePublisher } from './watch/catalogue-publisher';
+import { WatchService } from './watch';
 import type { SyncSettings } from './sync/settings';
 import { SyncService } from './sync/sync-service';
 import { createLogger, type Logger, type LogLevel } from './logger';
@@ -39,6 +43,8 @@ export interface EngineOptions {
    * purpose is shown to anyone who finds the repository locked ("cairn serve", …).
    */
   lock?: { purpose: string; onStaleTakeover?: (previous: OwnerRecord) => void };
+  /** Watch the configured folders (the engine that owns the repository). */
+  watchFolders?: boolean;
   /** Run the sync loop while a sync endpoint is configured (the engine that owns the repository). */
   backgroundSync?: boolean;
   /** Mirror continuously to endpoints with `mirror: true` (the engine that owns the repository). */
@@ -64,6 +70,7 @@ export class Engine {
   readonly vault: Vault;
   private readonly options: EngineOptions;
   private heldLock: HeldLock | null = null;
+  private watch: WatchService | null = null;
   readonly backups: BackupService;
   /** Multi-device sync through the endpoint with role `sync`. */
   readonly sync: SyncService;
@@ -101,13 +108,20 @@ export class Engine {
       ...(options.sync ? { settings: options.sync } : {}),
       backendFor: (endpoint) => this.metrics.instrument(endpointBackend(endpoint), { kind: 'endpoint', name: endpoint.name }),
     });
+    this.metrics.trackSync(async () => {
+      const status = await this.sync.status();
+      return status.endpoint ? { endpoint: status.endpoint, lastRoundAt: status.lastSync ? Date.parse(status.lastSync.at) : null, lastRoundOk: status.lastSync?.ok ?? null } : null;
+    });
     this.vault.onOpen((vault) => this.forwardCatalogueEvents(vault));
+    const bridged = catalogueBridge(this.vault);
     this.handlers = {
       ...this.engineHandlers(),
       ...repositoryHandlers(this.vault, this.events),
       ...endpointHandlers(endpoints, this.backups),
-      ...catalogueBridge(this.vault),
+      ...bridged,
+      'catalogue.rollback': rollbackWithWriteBack(bridged['catalogue.rollback'], this.vault, () => this.watch, this.log),
       ...vaultHandlers(this.vault, this.events),
+      ...watchHandlers(() => this.requireWatch()),
       ...desktopHandlers(),
       ...syncHandlers(this.sync),
     } satisfies Handlers;
@@ -142,6 +156,8 @@ export class Engine {
       await this.heldLock?.release();
       throw err;
     }
+    if (this.vault.catalogue) await this.openWatch();
+    else this.vault.onOpen(() => void this.openWatch().catch((err: Error) => this.log.error(`folder watching could not start: ${err.message}`, 'watch')));
     this.state = 'running';
     this.log.info(`engine started on ${this.repositoryPath}`, 'engine');
     if (this.options.backgroundSync) this.sync.startBackground();
@@ -153,6 +169,7 @@ export class Engine {
     this.state = 'stopping';
     this.log.info('engine stopping', 'engine');
     for (const stop of this.stopForwarding.splice(0)) stop();
+    await this.watch?.close();
     await this.sync.stop();
     await this.backups.mirror?.stop();
     await this.vault.close();
@@ -169,6 +186,37 @@ export class Engine {
       });
     }
     return this.metrics.observeCommand(name, () => dispatch(this.handlers, name, input, ctx));
+  }
+
+  /**
+   * The folder watchers of this device. Only an engine that owns the repository for long
+   * (`watchFolders`) watches; others (a CLI command) open the settings with watching paused, so
+   * `watch add` records the folder and the owning engine picks it up.
+   */
+  private async openWatch(): Promise<void> {
+    if (this.watch) return;
+    let service: WatchService | null = null;
+    service = await WatchService.open({
+      configPath: path.join(this.vault.localDir, 'watched-folders.json'),
+      stateDir: path.join(this.vault.localDir, 'watch'),
+      publisher: new CataloguePublisher(this.vault, (id) => {
+        const folder = service!.list().find((f) => f.id === id);
+        if (!folder) throw new CairnError('NOT_FOUND', `Watched folder ${id} was removed.`);
+        return folder;
+      }),
+      onEvent: (event) => this.events.emit('watch.activity', event),
+    });
+    this.watch = service;
+    if (!this.options.watchFolders) {
+      await service.pause();
+      return;
+    }
+    void service.start().catch((err: Error) => this.log.error(`folder watching failed to start: ${err.message}`, 'watch'));
+  }
+
+  private requireWatch(): WatchService {
+    if (!this.watch) throw new CairnError('NOT_FOUND', 'There is no repository yet, so no watched folders.', { hint: 'Create one with `cairn init`.' });
+    return this.watch;
   }
 
   /** Catalogue changes and manifest updates flow up to clients (the renderer's replica). */

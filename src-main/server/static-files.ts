@@ -36,18 +36,20 @@ export async function readStaticFile(root: string, urlPath: string): Promise<Sta
   const resolvedRoot = path.resolve(root);
   const target = path.resolve(resolvedRoot, relative);
   if (target !== resolvedRoot && !target.startsWith(resolvedRoot + path.sep)) return null;
-  const file = (await tryRead(target)) ?? (path.extname(relative) === '' ? await tryRead(path.join(resolvedRoot, 'index.html')) : null);
+  const file = (await tryRead(target, resolvedRoot)) ?? (path.extname(relative) === '' ? await tryRead(path.join(resolvedRoot, 'index.html'), resolvedRoot) : null);
   if (!file) return null;
   return { body: file.body, contentType: contentTypes[path.extname(file.path)] ?? 'application/octet-stream' };
 }
 
-async function tryRead(file: string): Promise<{ body: Buffer; path: string } | null> {
+async function tryRead(file: string, root: string): Promise<{ body: Buffer; path: string } | null> {
   try {
-    // Only regular files: a directory (or anything else) under the root is not a page. The root
-    // is our own build output, so symlinks inside it are not expected and not resolved further.
-    const stat = await fs.stat(file);
+    // A symbolic link inside the root must not lead out of it: compare real paths.
+    const [real, realRoot] = await Promise.all([fs.realpath(file), fs.realpath(root)]);
+    if (!real.startsWith(realRoot + path.sep)) return null;
+    // Only regular files: a directory (or anything else) under the root is not a page.
+    const stat = await fs.stat(real);
     if (!stat.isFile()) return null;
-    return { body: await fs.readFile(file), path: file };
+    return { body: await fs.readFile(real), path: file };
   } catch {
     return null;
   }

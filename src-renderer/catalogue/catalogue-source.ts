@@ -68,14 +68,18 @@ async function idsForWord(word: string): Promise<Set<string>> {
  * stays fast with 100k artifacts.
  */
 async function queryArtifactIds(query: LibraryQuery): Promise<string[]> {
-  return db.transaction('r', db.artifacts, db.versions, async () => {
+  // The versions table joins only for a digest search: a read that includes it waits for the
+  // replica's writes to it (the first sync writes 100k versions).
+  const words = query.text.toLowerCase().split(/\s+/).filter(Boolean);
+  const tables = words.some((w) => hexPrefix.test(w)) ? [db.artifacts, db.versions] : [db.artifacts];
+  return db.transaction('r', tables, async () => {
     const filters: Promise<Set<string>>[] = [];
     const keySet = (keys: Promise<string[]>) => keys.then((k) => new Set(k));
     if (query.type) filters.push(keySet(db.artifacts.where('type').equals(query.type).primaryKeys()));
     if (query.tag) filters.push(keySet(db.artifacts.where('tags').equals(query.tag).primaryKeys()));
     if (query.status) filters.push(keySet(db.artifacts.where('status').equals(query.status).primaryKeys()));
     if (query.collection) filters.push(keySet(db.artifacts.where('collection').equals(query.collection).primaryKeys()));
-    for (const word of query.text.toLowerCase().split(/\s+/).filter(Boolean)) filters.push(idsForWord(word));
+    for (const word of words) filters.push(idsForWord(word));
     const [ordered, deleted, ...sets] = await Promise.all([
       db.artifacts.orderBy(sortIndex[query.sort]).primaryKeys(),
       query.showDeleted ? Promise.resolve(new Set<string>()) : keySet(db.artifacts.where('deleted').equals(1).primaryKeys()),

@@ -76,7 +76,9 @@ export class CairnDatabase extends Dexie {
     // manifest's own updates so the Y.Doc reloads without asking the engine for everything.
     this.version(2).stores({
       artifacts: 'id, nameLower, *words, type, *tags, status, collection, updatedAt, size, deleted',
-      versions: 'id, [artifactId+number], artifactId, sha256, createdAt, status',
+      // No plain artifactId index: the compound one answers "versions of an artifact", and every
+      // index costs time on the first sync of a large catalogue.
+      versions: 'id, [artifactId+number], sha256, createdAt, status',
       manifestUpdates: '++seq',
     });
   }

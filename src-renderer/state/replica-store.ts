@@ -11,6 +11,8 @@ interface ReplicaState {
   versions: number;
   malformedRecords: number;
   lastSyncAt: number | null;
+  /** Where the copy is kept up to date: a worker, or the window when workers are unavailable. */
+  runsIn: 'worker' | 'window' | null;
   set(patch: Partial<Omit<ReplicaState, 'set'>>): void;
 }
 
@@ -22,5 +24,6 @@ export const useReplicaStore = create<ReplicaState>((set) => ({
   versions: 0,
   malformedRecords: 0,
   lastSyncAt: null,
+  runsIn: null,
   set: (patch) => set(patch),
 }));

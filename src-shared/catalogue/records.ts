@@ -36,6 +36,8 @@ export const eventKinds = [
   // Share links (engine/share): a version exported to an endpoint with a presigned URL, and its removal.
   'shared',
   'share_revoked',
+  // Watched folders (engine/watch): a file moved or renamed on disk; history follows it.
+  'renamed',
 ] as const;
 export type EventKind = (typeof eventKinds)[number];
 

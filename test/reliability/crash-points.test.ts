@@ -11,7 +11,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkReportSchema } from '../../src-shared/contract/repository';
-import { crashPointNames } from '../../src-main/engine/crash/crash-points';
+import { crashPoint, crashPointNames, parseCrashAt } from '../../src-main/engine/crash/crash-points';
 import { parseJsonOutput } from '../helpers/cli';
 import { makeTempDir, type TempDir } from '../helpers/tmp';
 import { caseLabel, crashCases } from './crash/crash-cases';
@@ -38,6 +38,17 @@ describe('the crash cases', () => {
     const tried = new Set(crashCases.map((c) => c.point));
     expect(crashPointNames.filter((name) => !tried.has(name))).toEqual([]);
     expect(crashPointNames.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('are armed by CAIRN_CRASH_AT=name or name:N, and a misspelt name fails loudly', () => {
+    expect(parseCrashAt(undefined)).toBeNull();
+    expect(parseCrashAt(' ')).toBeNull();
+    expect(parseCrashAt('restore.before-rename')).toEqual({ name: 'restore.before-rename', hit: 1 });
+    expect(parseCrashAt('durable-write.temp-written:3')).toEqual({ name: 'durable-write.temp-written', hit: 3 });
+    expect(() => parseCrashAt('restore.before-renam')).toThrow(/does not name a crash point/);
+    expect(() => parseCrashAt('restore.before-rename:0')).toThrow(/1 or more/);
+    // Not armed in this process: reaching a point does nothing.
+    crashPoint('restore.before-rename');
   });
 });
 

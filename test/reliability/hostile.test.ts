@@ -173,8 +173,8 @@ describe('packs with bad footers or trailers', () => {
   it.each(damages)('%s: check reports the pack as bad, and nothing changes', async (_label, damage) => {
     const repo = await copyOf(repoA);
     const vault = await openVault(repo);
-    const [[packId]] = [...vault.requireRepository().packUsage()];
-    await plant(repo, packKey(packId!), damage(await readObject(repo, packKey(packId!))));
+    const packId = [...vault.requireRepository().packUsage().keys()][0]!;
+    await plant(repo, packKey(packId), damage(await readObject(repo, packKey(packId))));
     const report = await unchanged(repo, () => vault.check());
     expect(report.ok).toBe(false);
     expect(report.problems.some((p) => p.kind === 'bad-pack' && p.packId === packId)).toBe(true);

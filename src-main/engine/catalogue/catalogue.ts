@@ -127,6 +127,12 @@ export class Catalogue {
     this.index = new CatalogueIndex(deps.doc);
     this.writer = new RecordWriter(this.index, deps.deviceId, this.now);
     this.lister = new ArtifactLister(this.index);
+    let reportedMalformed = 0;
+    this.index.onChange(() => {
+      if (this.index.malformedRecords === reportedMalformed) return;
+      reportedMalformed = this.index.malformedRecords;
+      this.log?.warn(`skipped ${reportedMalformed} manifest record(s) this Cairn cannot read (written by a newer or broken version)`, 'catalogue');
+    });
   }
 
   /** Replaces the type config (after the file changed). */

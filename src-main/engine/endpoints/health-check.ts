@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { CairnError } from '../../../src-shared/errors';
 import type { Backend } from '../backends/backend';
+import { ClockSkewError } from '../backends/s3-errors';
 import type { EndpointConfig } from './config';
 
 export type CheckName = 'reach' | 'credentials' | 'bucket' | 'writable' | 'clock';
@@ -14,19 +15,35 @@ export interface HealthReport {
 export const maxSkewMs = 5 * 60 * 1000;
 
 /**
- * Checks an endpoint step by step and says plainly what fails: can we reach it, do the
- * credentials work, does the bucket exist, can we write and delete, is our clock close to
- * the server's. Later checks are skipped (and say so) when an earlier one fails.
+ * Checks an endpoint step by step and says plainly what fails: can we reach it, is our clock
+ * close to the server's (signed requests fail otherwise, whatever the credentials), do the
+ * credentials work, does the bucket exist, can we write and delete. Later checks are skipped
+ * (and say so) when an earlier one fails, so the first failure is the thing to fix.
  */
 export async function checkEndpointHealth(endpoint: EndpointConfig, backend: Backend): Promise<HealthReport> {
   const checks: HealthReport['checks'] = [];
+  const skip = (names: CheckName[], why: string): HealthReport => {
+    for (const name of names) checks.push({ name, ok: false, message: `Not checked: an earlier check failed. ${why[0]!.toUpperCase()}${why.slice(1)}.` });
+    return { ok: checks.every((c) => c.ok), checks };
+  };
 
   const clock = await serverClock(endpoint.url);
   if (clock.error) {
     checks.push({ name: 'reach', ok: false, message: `Cannot reach ${endpoint.url}: ${clock.error}. Check the URL, your network, and that the server is running.` });
-    return finish(checks, ['credentials', 'bucket', 'writable', 'clock']);
+    return skip(['clock', 'credentials', 'bucket', 'writable'], 'the endpoint cannot be reached');
   }
   checks.push({ name: 'reach', ok: true, message: `${endpoint.url} answers.` });
+
+  const skewMs = clock.skewMs ?? null;
+  if (skewMs !== null && Math.abs(skewMs) > maxSkewMs) {
+    checks.push({ name: 'clock', ok: false, message: clockMessage(skewMs) });
+    return skip(['credentials', 'bucket', 'writable'], "signed requests fail until this computer's clock is set");
+  }
+  checks.push({
+    name: 'clock',
+    ok: true,
+    message: skewMs === null ? 'The server did not say its time; clock not compared.' : `Clocks agree within ${Math.round(Math.abs(skewMs) / 1000)} s.`,
+  });
 
   try {
     for await (const _ of backend.list('config')) break;
@@ -35,13 +52,18 @@ export async function checkEndpointHealth(endpoint: EndpointConfig, backend: Bac
   } catch (err) {
     const code = err instanceof CairnError ? err.code : 'INTERNAL';
     const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof ClockSkewError) {
+      checks.pop();
+      checks.push({ name: 'clock', ok: false, message: `${message} Set this computer's date and time (enable network time).` });
+      return skip(['credentials', 'bucket', 'writable'], "signed requests fail until this computer's clock is set");
+    }
     if (code === 'UNAUTHORIZED') {
       checks.push({ name: 'credentials', ok: false, message: `The endpoint refused the credentials: ${message}` });
-      return finish(checks, ['bucket', 'writable', 'clock'], clock.skewMs);
+      return skip(['bucket', 'writable'], 'the credentials were refused');
     }
     checks.push({ name: 'credentials', ok: true, message: 'The access key and secret are accepted.' });
     checks.push({ name: 'bucket', ok: false, message: code === 'NOT_FOUND' ? `Bucket "${endpoint.bucket}" does not exist: create it, or fix the bucket name.` : message });
-    return finish(checks, ['writable', 'clock'], clock.skewMs);
+    return skip(['writable'], 'the bucket cannot be used');
   }
 
   const probe = `health/${crypto.randomBytes(8).toString('hex')}`;
@@ -50,27 +72,18 @@ export async function checkEndpointHealth(endpoint: EndpointConfig, backend: Bac
     await backend.delete(probe);
     checks.push({ name: 'writable', ok: true, message: 'Objects can be written and deleted.' });
   } catch (err) {
-    checks.push({ name: 'writable', ok: false, message: `Cannot write to the bucket: ${err instanceof Error ? err.message : String(err)} Check the key's permissions (PutObject, DeleteObject).` });
-  }
-  return finish(checks, [], clock.skewMs);
-}
-
-function finish(checks: HealthReport['checks'], skipped: CheckName[], skewMs?: number | null): HealthReport {
-  for (const name of skipped) {
-    if (name === 'clock' && skewMs !== undefined) continue;
-    checks.push({ name, ok: false, message: 'Not checked: an earlier check failed.' });
-  }
-  if (skewMs !== undefined) {
-    if (skewMs === null) checks.push({ name: 'clock', ok: true, message: 'The server did not say its time; clock not compared.' });
-    else if (Math.abs(skewMs) > maxSkewMs) {
-      checks.push({
-        name: 'clock',
-        ok: false,
-        message: `This computer's clock is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} the server's: signed requests will fail. Set the clock (enable network time).`,
-      });
-    } else checks.push({ name: 'clock', ok: true, message: `Clocks agree within ${Math.round(Math.abs(skewMs) / 1000)} s.` });
+    const denied = err instanceof CairnError && err.code === 'UNAUTHORIZED';
+    checks.push({
+      name: 'writable',
+      ok: false,
+      message: `Cannot write to the bucket: ${err instanceof Error ? err.message : String(err)}${denied ? " Check the key's permissions (PutObject, DeleteObject)." : ''}`,
+    });
   }
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+function clockMessage(skewMs: number): string {
+  return `This computer's clock is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} the server's: signed requests will fail. Set the clock (enable network time).`;
 }
 
 /**

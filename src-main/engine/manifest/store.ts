@@ -71,7 +71,9 @@ export interface CompactReport {
   deleted: string[];
 }
 
-export type ApplyRemoteResult = { applied: true; kind: 'update' | 'snapshot' } | { applied: false; reason: 'already applied' };
+export type ApplyRemoteResult =
+  | { applied: true; kind: 'update' | 'snapshot'; /** A snapshot's coverage (what sync may stop reading one by one). */ covers?: Record<string, SeqRange[]> }
+  | { applied: false; reason: 'already applied' };
 
 export interface PendingUpload {
   /** This device's update objects after the given seq, in seq order. */
@@ -249,7 +251,8 @@ export class ManifestStore {
       }
       const problem = this.applyDecoded([decoded]);
       if (problem) throw problem;
-      return { applied: true, kind: parsed.kind } as const;
+      const covers = decoded.covers ? Object.fromEntries([...decoded.covers].map(([device, ranges]) => [device, ranges.toJSON()])) : undefined;
+      return { applied: true, kind: parsed.kind, ...(covers ? { covers } : {}) } as const;
     });
   }
 
@@ -289,6 +292,7 @@ export class ManifestStore {
     this.timer = null;
     try {
       if (this.loadedOnce) await this.flush();
+      else if (this.pending.length > 0) this.log?.error(`${this.pending.length} manifest change(s) were not written: the store was closed before load()`, 'manifest');
     } finally {
       this.closed = true;
       this.doc.off('updateV2', this.onUpdate);

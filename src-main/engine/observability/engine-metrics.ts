@@ -3,6 +3,9 @@ import { CairnError } from '../../../src-shared/errors';
 import type { Backend } from '../backends/backend';
 import { InstrumentedBackend, type BackendOperation } from '../backends/instrumented-backend';
 
+/** What the sync loop last did, read when metrics are scraped; null while sync is not set up. */
+export type SyncSnapshot = { endpoint: string; lastRoundAt: number | null; lastRoundOk: boolean | null } | null;
+
 /** Where a backend operation went: the repository itself, or an endpoint (by name). */
 export type BackendTarget = { kind: 'repository' } | { kind: 'endpoint'; name: string };
 
@@ -15,6 +18,7 @@ export type BackendTarget = { kind: 'repository' } | { kind: 'endpoint'; name: s
  *   endpoint;
  * - bytes ingested, the new bytes they added after deduplication, and the resulting ratio;
  * - objects waiting in a running backup, per endpoint;
+ * - how long ago the last sync round ran, and whether it succeeded;
  * - errors by code and by where they surfaced.
  */
 export class EngineMetrics {
@@ -29,6 +33,7 @@ export class EngineMetrics {
   private readonly errors: Counter<'code' | 'source'>;
   private readonly queueDepth: Gauge<'endpoint'>;
   private readonly totals = { ingested: 0, ingestedNew: 0 };
+  private readonly sync: { read: () => Promise<SyncSnapshot> } = { read: async () => null };
 
   constructor() {
     const registers = [this.registry];
@@ -61,6 +66,36 @@ export class EngineMetrics {
       },
     });
     this.errors = new Counter({ name: 'cairn_errors_total', help: 'Errors by code and where they surfaced (command or backend).', labelNames: ['code', 'source'], registers });
+    // Both sync gauges read the sync state when scraped (one read per scrape, shared); nothing is
+    // reported while sync is not set up.
+    const sync = this.sync;
+    let lastRead: { at: number; state: Promise<SyncSnapshot> } | null = null;
+    const readSync = () => {
+      if (!lastRead || Date.now() - lastRead.at > 1000) lastRead = { at: Date.now(), state: sync.read().catch(() => null) };
+      return lastRead.state;
+    };
+    new Gauge({
+      name: 'cairn_sync_seconds_since_last_round',
+      help: 'Seconds since the last sync round (the sync lag, at most).',
+      labelNames: ['endpoint'],
+      registers,
+      async collect() {
+        this.reset();
+        const state = await readSync();
+        if (state?.lastRoundAt != null) this.set({ endpoint: state.endpoint }, Math.max(0, (Date.now() - state.lastRoundAt) / 1000));
+      },
+    });
+    new Gauge({
+      name: 'cairn_sync_last_round_ok',
+      help: '1 when the last sync round succeeded, 0 when it failed.',
+      labelNames: ['endpoint'],
+      registers,
+      async collect() {
+        this.reset();
+        const state = await readSync();
+        if (state?.lastRoundOk != null) this.set({ endpoint: state.endpoint }, state.lastRoundOk ? 1 : 0);
+      },
+    });
     this.queueDepth = new Gauge({ name: 'cairn_endpoint_queue_depth', help: 'Objects waiting to be copied by the running backup, per endpoint.', labelNames: ['endpoint'], registers });
   }
 
@@ -95,6 +130,11 @@ export class EngineMetrics {
     if (target.kind !== 'endpoint' || operation.bytes === 0) return;
     if (operation.verb === 'put') this.uploaded.inc({ endpoint }, operation.bytes);
     else this.downloaded.inc({ endpoint }, operation.bytes);
+  }
+
+  /** Where scrapes read the sync state from (the engine's sync service). */
+  trackSync(read: () => Promise<SyncSnapshot>): void {
+    this.sync.read = read;
   }
 
   /** Objects a running backup still has to copy to `endpoint` (0 when it ends). */

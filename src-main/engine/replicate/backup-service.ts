@@ -219,14 +219,14 @@ export class BackupService {
     const started = new Date();
     const base = { jobId, endpoint: name, startedAt: started.toISOString() };
     const inventory = await this.state?.inventory(name);
-    let job: BackupJob;
     try {
       if (!this.deps.skipPreflight) await assertEndpointUsable(endpoint);
-      const report = await this.withBackend(endpoint, async (target) => {
+      const onCopied = (object: { key: string; size: number }) => inventory?.recordCopied(object.key, object.size, this.now());
+      return await this.withBackend(endpoint, async (target) => {
         await this.abortStaleUploads(endpoint, target, signal);
-        return backupRepository(this.deps.local(), target, {
+        const report = await backupRepository(this.deps.local(), target, {
           ...(signal ? { signal } : {}),
-          onCopied: (object) => inventory?.recordCopied(object.key, object.size, this.now()),
+          onCopied,
           onProgress: (p) => {
             this.deps.onQueueDepth?.(name, p.objectsTotal - p.objectsDone);
             this.deps.events.emit('job.progress', {
@@ -240,13 +240,18 @@ export class BackupService {
             });
           },
         });
+        const done: BackupJob = { ...base, ...report, finishedAt: new Date().toISOString(), result: 'ok' };
+        await this.deps.jobs.record(done);
+        // Recording the job wrote a manifest update; send it too, so the endpoint is complete
+        // (a verify right after finds nothing missing). A failure here loses only that record.
+        await backupRepository(this.deps.local(), target, { prefix: 'manifest/', onCopied, ...(signal ? { signal } : {}) }).catch((err: unknown) =>
+          this.deps.log?.warn(`the record of backup ${jobId} did not reach ${name}: ${err instanceof Error ? err.message : String(err)}`, 'backup'),
+        );
+        return done;
       });
-      job = { ...base, ...report, finishedAt: new Date().toISOString(), result: 'ok' };
-      await this.deps.jobs.record(job);
-      return job;
     } catch (err) {
       const cancelled = err instanceof CairnError && err.code === 'CANCELLED';
-      job = {
+      const job: BackupJob = {
         ...base,
         finishedAt: new Date().toISOString(),
         objectsUploaded: 0,

@@ -15,6 +15,8 @@ export interface BackupProgress {
 }
 
 export interface BackupOptions {
+  /** Copy only objects under this prefix (`manifest/`); default the whole repository. */
+  prefix?: string;
   /** Uploads at once. */
   concurrency?: number;
   signal?: AbortSignal;
@@ -49,11 +51,11 @@ export class LocalObjectCorruptError extends CairnError {
 export async function backupRepository(source: Backend, target: Backend, options: BackupOptions = {}): Promise<BackupReport> {
   const started = Date.now();
   const present = new Map<string, number>();
-  for await (const object of target.list('', options.signal ? { signal: options.signal } : {})) present.set(object.key, object.size);
+  for await (const object of target.list(options.prefix ?? '', options.signal ? { signal: options.signal } : {})) present.set(object.key, object.size);
 
   const missing: ObjectInfo[] = [];
   let alreadyThere = 0;
-  for await (const object of source.list('', options.signal ? { signal: options.signal } : {})) {
+  for await (const object of source.list(options.prefix ?? '', options.signal ? { signal: options.signal } : {})) {
     if (!isRepositoryObject(object.key)) continue;
     if (present.get(object.key) === object.size) {
       alreadyThere++;

@@ -20,6 +20,11 @@ export interface SnapshotOptions {
   onProgress?: (progress: SnapshotProgress) => void;
   /** Attempts for a file that changes while it is read. */
   attempts?: number;
+  /**
+   * For a folder: store only these files (relative, '/'-separated) and the folders that hold
+   * them, e.g. a watched bundle without the files its ignore rules leave out.
+   */
+  include?: readonly string[];
 }
 
 export interface SnapshotResult {
@@ -49,7 +54,7 @@ const filesInFlight = 32;
  */
 export async function snapshot(repo: Repository, pool: IngestPool, source: string, options: SnapshotOptions = {}): Promise<SnapshotResult> {
   const started = Date.now();
-  const walked = await walkSource(source);
+  const walked = options.include ? onlyIncluded(await walkSource(source), options.include) : await walkSource(source);
   const files = walked.entries.filter((e): e is WalkedFile => e.type === 'file');
   const progress: SnapshotProgress = {
     phase: 'reading',
@@ -148,6 +153,17 @@ export async function snapshot(repo: Repository, pool: IngestPool, source: strin
     await repo.abandonWrites();
     throw err;
   }
+}
+
+function onlyIncluded(walked: Awaited<ReturnType<typeof walkSource>>, include: readonly string[]): Awaited<ReturnType<typeof walkSource>> {
+  if (walked.root === 'file') return walked;
+  const files = new Set(include);
+  const dirs = new Set<string>();
+  for (const file of files) {
+    const parts = file.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  return { root: walked.root, entries: walked.entries.filter((e) => (e.type === 'dir' ? dirs.has(e.path) : files.has(e.path))) };
 }
 
 /** Runs `work` over `items` with at most `limit` at once; the first failure stops the rest. */

@@ -5,7 +5,7 @@ import type { CatalogueIndex } from '../catalogue/catalogue-index';
 import type { Logger } from '../logger';
 import { ManifestObjectRefusedError } from '../manifest/errors';
 import { parseManifestKey, snapshotPrefix, updateKey } from '../manifest/object-keys';
-import type { SeqRanges } from '../manifest/seq-ranges';
+import { SeqRanges } from '../manifest/seq-ranges';
 import type { ManifestStore } from '../manifest/store';
 import { manifestPrefixOf } from './bucket-layout';
 import { advanceThrough, openManifestObject, type ManifestCodec } from './manifest-objects';
@@ -131,6 +131,19 @@ export class ManifestPuller {
       if (!takeNext && gaps.length === 0) break;
       const bytes = await this.fetch(key);
       if (!bytes) continue;
+      if (takeNext && this.deps.index.artifacts.size === 0 && this.heldWriters.size === 0) {
+        // A device joining has nothing to lose: no tripwire to measure, so the store alone opens
+        // (and authenticates) the snapshot and says what it covers; at 100k versions that is
+        // one decryption of tens of MB instead of two.
+        takeNext = false;
+        seen.add(key);
+        const covers = await this.applyDirectly(key, bytes);
+        if (covers) {
+          this.report.snapshotsApplied += 1;
+          this.advanceCursors(covers);
+        }
+        continue;
+      }
       let opened;
       try {
         opened = openManifestObject(key, parseManifestKey(key)!, bytes, this.deps.codec);
@@ -220,6 +233,20 @@ export class ManifestPuller {
       }
     }
     return 'applied';
+  }
+
+  /** Applies a snapshot without measuring it; its coverage, or null when it was refused. */
+  private async applyDirectly(key: string, bytes: Buffer): Promise<Map<string, SeqRanges> | null> {
+    try {
+      const result = await this.deps.store.applyRemote(key, bytes);
+      if (!result.applied) return null;
+      this.report.applied += 1;
+      return new Map(Object.entries(result.covers ?? {}).map(([device, ranges]) => [device, SeqRanges.from(ranges)]));
+    } catch (err) {
+      if (!(err instanceof ManifestObjectRefusedError)) throw err;
+      this.refuse(key, err);
+      return null;
+    }
   }
 
   private async fetch(key: string): Promise<Buffer | null> {

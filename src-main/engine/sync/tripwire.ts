@@ -36,6 +36,8 @@ export function liveByCollection(index: CatalogueIndex): Map<string, LiveSet> {
  * Batches that cannot remove anything (most) skip the copy; see update-effects.ts.
  */
 export function measureRemovals(doc: Y.Doc, index: CatalogueIndex, updates: readonly Uint8Array[]): CollectionEffect[] {
+  // An empty catalogue (a device bootstrapping) has nothing to lose.
+  if (index.artifacts.size === 0) return [];
   if (!updates.some((update) => mayRemove(doc, update))) return [];
   const before = liveByCollection(index);
   if (before.size === 0) return [];

@@ -5,7 +5,8 @@ import { formatBytes, formatDateTime } from '../../format';
 import { useActivityStore } from '../../state/activity-store';
 import { useNavigationStore } from '../../state/navigation-store';
 
-const kindLabels: Record<EventView['kind'], string> = {
+/** Labels for the kinds known when this was written; a newer kind shows its own name. */
+const kindLabels: Partial<Record<EventView['kind'], string>> = {
   created: 'New version',
   status_changed: 'Status changed',
   rolled_back: 'Rolled back',
@@ -72,7 +73,7 @@ export function AuditLog() {
           {audit.map((event) => (
             <tr key={event.id} className={isFailure(event) ? 'audit-failed' : undefined}>
               <td>{formatDateTime(event.at)}</td>
-              <td>{kindLabels[event.kind]}</td>
+              <td>{kindLabels[event.kind] ?? event.kind.replace(/_/g, ' ')}</td>
               <td>
                 {event.artifactId &&
                   (names?.get(event.artifactId) ? (

@@ -64,7 +64,7 @@ function Cells({ row }: { row: ArtifactRow }) {
  * keys move the active row (aria-activedescendant), Enter opens it.
  */
 export function LibraryTable() {
-  const { ids, rows, query, activeIndex, setActiveIndex, ensureRows, sortBy } = useLibraryStore();
+  const { ids, rows, rowsVersion, query, activeIndex, setActiveIndex, ensureRows, sortBy } = useLibraryStore();
   const openArtifact = useNavigationStore((s) => s.openArtifact);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -79,12 +79,12 @@ export function LibraryTable() {
 
   useEffect(() => {
     if (ids.length > 0) ensureRows(first, last);
-  }, [first, last, ids, rows, ensureRows]);
+  }, [first, last, ids, rowsVersion, ensureRows]);
   useEffect(() => {
     if (firstRowsMarked || rows.size === 0) return;
     firstRowsMarked = true;
     performance.mark('library-first-rows');
-  }, [rows]);
+  }, [rows, rowsVersion]);
 
   const open = (index: number) => {
     const id = ids[index];

@@ -86,6 +86,8 @@ function LocalCopySettings() {
       <dl className="facts">
         <dt>State</dt>
         <dd data-testid="replica-phase">{replica.phase}</dd>
+        <dt>Kept up to date</dt>
+        <dd>{replica.runsIn === 'worker' ? 'in a background worker' : replica.runsIn === 'window' ? 'in this window (no worker available)' : '—'}</dd>
         <dt>Holds</dt>
         <dd>
           {formatCount(replica.artifacts)} artifacts, {formatCount(replica.versions)} versions

@@ -25,7 +25,7 @@ export const crashCases: CrashCase[] = [
   { scenario: 'add', point: 'pack-writer.before-pack-put' },
   { scenario: 'add', point: 'pack-writer.after-pack-put', ci: true },
   { scenario: 'add', point: 'repository.before-index-segment' },
-  { scenario: 'add', point: 'repository.after-index-segment', ci: true },
+  { scenario: 'add', point: 'repository.after-index-segment' },
   { scenario: 'add', point: 'manifest.before-update-put', ci: true },
   { scenario: 'add', point: 'manifest.after-update-put' },
   { scenario: 'lock-takeover', point: 'lock.takeover.after-move-aside' },

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncWorld } from './sync-harness';
+import { SyncWorld, type Device } from './sync-harness';
 
 let world: SyncWorld;
 afterEach(async () => {
   await world.stop();
 });
 
-function liveIn(device: { catalogue(): import('../../../src-main/engine/catalogue/catalogue').Catalogue }, collection: string): number {
+function liveIn(device: Device, collection: string): number {
   return device.catalogue().listArtifacts({ collection, limit: 500 }).total;
 }
 
