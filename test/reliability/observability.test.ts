@@ -124,5 +124,17 @@ describe('/metrics in server mode', () => {
     expect(sample(text, 'cairn_backend_operations_total', { target: 'repository', verb: 'put', result: 'ok' })).toBeGreaterThan(0);
     expect(sample(text, 'cairn_endpoint_queue_depth', { endpoint: 's3' })).toBe(0);
     expect(sample(text, 'cairn_command_duration_seconds_count', { command: 'catalogue.add' })).toBe(2);
+    // No sync endpoint yet: no sync samples.
+    expect(sample(text, 'cairn_sync_seconds_since_last_round')).toBeUndefined();
+  }, 60_000);
+
+  it('reports how long ago the last sync round ran, and whether it succeeded', async () => {
+    await engine.call('endpoints.add', { name: 'bucket', url: `file://${dir.join('sync-bucket')}`, bucket: 'shared', accessKeyId: 'unused', secretAccessKey: 'unused', role: 'sync' }, { transport: 'test' });
+    await engine.call('sync.now', {}, { transport: 'test' });
+    const text = await (await scrape()).text();
+    expect(sample(text, 'cairn_sync_last_round_ok', { endpoint: 'bucket' })).toBe(1);
+    const age = sample(text, 'cairn_sync_seconds_since_last_round', { endpoint: 'bucket' });
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThan(600);
   }, 60_000);
 });
