@@ -133,6 +133,7 @@ async function timeUntilFirstRow(page: Page, act: () => Promise<void>, expectTex
 }
 
 async function main() {
+  const loadAtStart = os.loadavg()[0]?.toFixed(1);
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'cairn-bench-ui-'));
   const engine = new Engine({ repositoryPath: path.join(work, 'vault'), createIfMissing: true, lock: { purpose: 'bench/ui.ts' } });
   await engine.start();
@@ -191,7 +192,7 @@ async function main() {
     const body = `## UI: the Library at scale
 
 ${versionCount.toLocaleString('en-US')} versions over ${artifactCount.toLocaleString('en-US')} artifacts (20 collections), seeded into a real engine's manifest; the built renderer in Chromium (headless, no GPU) against \`cairn serve\`'s host in the same process, viewport 1280×800. ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, source ${sourceRevision(root)}.
-Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}.
+Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average ${loadAtStart} when the run began and ${os.loadavg()[0]?.toFixed(1)} at its end (other work shared the machine: times are upper bounds).
 
 | measurement | value |
 | --- | ---: |

@@ -7,6 +7,7 @@ import { SearchBox } from './shell/SearchBox';
 import { Sidebar } from './shell/Sidebar';
 import { connectActivityStore } from './state/activity-store';
 import { connectEndpointJobs } from './state/endpoints-store';
+import { connectFoldersStore } from './state/folders-store';
 import { connectJobsStore } from './state/jobs-store';
 import { connectNavigation, useNavigationStore } from './state/navigation-store';
 import { connectStatusStore } from './state/status-store';
@@ -35,7 +36,7 @@ function CurrentView() {
 
 export function App() {
   useEffect(() => {
-    const stops = [connectStatusStore(), connectNavigation(), connectJobsStore(), connectEndpointJobs(), connectActivityStore(), startReplica()];
+    const stops = [connectStatusStore(), connectNavigation(), connectJobsStore(), connectEndpointJobs(), connectActivityStore(), connectFoldersStore(), startReplica()];
     return () => stops.forEach((stop) => stop());
   }, []);
   return (

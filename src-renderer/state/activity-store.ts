@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import { describeError } from '../api/errors';
 import { appendLog } from '../db/schema';
 import { formatBytes } from '../format';
+import { describeWatchEvent, useFoldersStore } from './folders-store';
 
 export type FeedLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -12,7 +13,7 @@ export interface FeedEntry {
   key: string;
   time: number;
   level: FeedLevel;
-  source: 'log' | 'job' | 'catalogue';
+  source: 'log' | 'job' | 'catalogue' | 'folder' | 'sync';
   text: string;
 }
 
@@ -63,6 +64,20 @@ export function connectActivityStore(): () => void {
     api.on('job.progress', (job) => {
       const bytes = job.bytesTotal !== undefined ? ` · ${formatBytes(job.bytesDone ?? 0)} of ${formatBytes(job.bytesTotal)}` : '';
       upsert({ key: `job-${job.jobId}`, time: Date.now(), level: 'info', source: 'job', text: `${job.kind} ${job.phase}: ${job.done} of ${job.total}${bytes}` });
+    }),
+    api.on('watch.activity', (event) => {
+      const { level, text } = describeWatchEvent(event);
+      const folder = useFoldersStore.getState().folders.find((f) => f.id === event.folderId);
+      const path = (event as { path?: unknown }).path;
+      // Progress of one file updates its line; everything else is a line of its own.
+      const key = event.type === 'ingesting' && typeof path === 'string' ? `watch-${event.folderId}-${path}` : `watch-${feedSeq++}`;
+      upsert({ key, time: Date.now(), level, source: 'folder', text: folder ? `${folder.path}: ${text}` : text });
+    }),
+    api.on('sync.changed', (round) => {
+      const text = round.ok
+        ? `Synced: ${round.applied} change(s) applied${round.held > 0 ? `, ${round.held} held for approval` : ''}${round.refused > 0 ? `, ${round.refused} refused` : ''}.`
+        : `Sync failed: ${round.error ?? 'unknown error'}`;
+      upsert({ key: `sync-${feedSeq++}`, time: Date.parse(round.at) || Date.now(), level: round.ok ? (round.refused > 0 ? 'warn' : 'info') : 'error', source: 'sync', text });
     }),
     api.on('catalogue.changed', (change) => {
       const what = change.truncated ? 'many artifacts' : `${change.artifactIds.length} artifact${change.artifactIds.length === 1 ? '' : 's'}`;

@@ -69,10 +69,14 @@ export class EngineMetrics {
     // Both sync gauges read the sync state when scraped (one read per scrape, shared); nothing is
     // reported while sync is not set up.
     const sync = this.sync;
-    let lastRead: { at: number; state: Promise<SyncSnapshot> } | null = null;
+    let reading: Promise<SyncSnapshot> | null = null;
     const readSync = () => {
-      if (!lastRead || Date.now() - lastRead.at > 1000) lastRead = { at: Date.now(), state: sync.read().catch(() => null) };
-      return lastRead.state;
+      // Shared by the two gauges of one scrape (collected together), fresh for the next one.
+      reading ??= sync
+        .read()
+        .catch(() => null)
+        .finally(() => setImmediate(() => (reading = null)));
+      return reading;
     };
     new Gauge({
       name: 'cairn_sync_seconds_since_last_round',

@@ -81,6 +81,7 @@ export interface GcFinishReport {
 
 export class PackGc {
   private records = new Map<string, GcRecord>();
+  private readonly cache = new Map<string, { stamp: string; record: GcRecord }>();
   private deletedByMe: string[] = [];
 
   constructor(private readonly deps: PackGcDeps) {}
@@ -92,10 +93,18 @@ export class PackGc {
     for await (const info of this.deps.bucket.list(gcProposalPrefix)) {
       const owner = recordOwner(gcProposalPrefix, info.key);
       if (!owner) continue;
+      // Unchanged since the last read (same size and time): not downloaded again.
+      const stamp = `${info.size}:${info.modified.getTime()}`;
+      const cached = this.cache.get(info.key);
+      if (cached?.stamp === stamp) {
+        records.set(owner, cached.record);
+        continue;
+      }
       try {
         const record = decodeRecord(info.key, await this.deps.bucket.get(info.key), gcRecordSchema, this.deps.recordKeys);
         if (record.deviceId !== owner) throw new SyncRecordRefusedError(info.key, `it names device ${record.deviceId}`);
         records.set(owner, record);
+        this.cache.set(info.key, { stamp, record });
       } catch (err) {
         if (err instanceof SyncRecordRefusedError) refused.push(err);
         else if (!(err instanceof ObjectNotFoundError)) throw err;

@@ -41,25 +41,46 @@ export interface PresenceListing {
   refused: SyncRecordRefusedError[];
 }
 
-export async function readPresences(bucket: Backend, keys: RecordKeys): Promise<PresenceListing> {
-  const presences = new Map<string, Presence>();
-  const refused: SyncRecordRefusedError[] = [];
-  const found: string[] = [];
-  for await (const info of bucket.list(presencePrefix)) if (recordOwner(presencePrefix, info.key)) found.push(info.key);
-  await Promise.all(
-    found.map(async (key) => {
-      const owner = recordOwner(presencePrefix, key) as string;
-      try {
-        const record = decodeRecord(key, await bucket.get(key), presenceSchema, keys);
-        if (record.deviceId !== owner) throw new SyncRecordRefusedError(key, `it names device ${record.deviceId}`);
-        presences.set(owner, record);
-      } catch (err) {
-        if (err instanceof SyncRecordRefusedError) refused.push(err);
-        else if (!(err instanceof ObjectNotFoundError)) throw err;
-      }
-    }),
-  );
-  return { presences, refused };
+/**
+ * Reads every device's presence record. A record unchanged since the last read (same size and
+ * modification time in the listing) is not downloaded again, so an idle poll costs one LIST.
+ */
+export class PresenceReader {
+  private readonly cache = new Map<string, { stamp: string; presence: Presence }>();
+
+  constructor(
+    private readonly bucket: Backend,
+    private readonly keys: RecordKeys,
+  ) {}
+
+  async read(): Promise<PresenceListing> {
+    const presences = new Map<string, Presence>();
+    const refused: SyncRecordRefusedError[] = [];
+    const found: Array<{ key: string; owner: string; stamp: string }> = [];
+    for await (const info of this.bucket.list(presencePrefix)) {
+      const owner = recordOwner(presencePrefix, info.key);
+      if (owner) found.push({ key: info.key, owner, stamp: `${info.size}:${info.modified.getTime()}` });
+    }
+    await Promise.all(
+      found.map(async ({ key, owner, stamp }) => {
+        const cached = this.cache.get(key);
+        if (cached?.stamp === stamp) {
+          presences.set(owner, cached.presence);
+          return;
+        }
+        try {
+          const record = decodeRecord(key, await this.bucket.get(key), presenceSchema, this.keys);
+          if (record.deviceId !== owner) throw new SyncRecordRefusedError(key, `it names device ${record.deviceId}`);
+          presences.set(owner, record);
+          this.cache.set(key, { stamp, presence: record });
+        } catch (err) {
+          if (err instanceof SyncRecordRefusedError) refused.push(err);
+          else if (!(err instanceof ObjectNotFoundError)) throw err;
+        }
+      }),
+    );
+    return { presences, refused };
+  }
 }
 
 export async function writePresence(bucket: Backend, presence: Presence, keys: RecordKeys): Promise<void> {

@@ -15,7 +15,7 @@ import type { ManifestCodec } from './manifest-objects';
 import { ManifestPuller } from './manifest-pull';
 import { PackGc, type GcFinishReport, type GcProposalView } from './pack-gc';
 import { PendingStore, type ChangeSet } from './pending-store';
-import { readPresences, writePresence, type Presence } from './presence';
+import { PresenceReader, writePresence, type Presence } from './presence';
 import type { ReadThroughBackend } from './read-through-backend';
 import type { SyncSettings } from './settings';
 import type { RecordKeys } from './signed-record';
@@ -73,6 +73,7 @@ export class SyncEngine {
   private readonly gc: PackGc;
   private readonly codec: ManifestCodec;
   private readonly recordKeys: RecordKeys;
+  private readonly presenceReader: PresenceReader;
 
   private constructor(
     private readonly deps: SyncEngineDeps,
@@ -95,6 +96,7 @@ export class SyncEngine {
       now: deps.settings.now,
       ...(deps.log ? { log: deps.log } : {}),
     });
+    this.presenceReader = new PresenceReader(deps.bucket, this.recordKeys);
     this.keepLocal = new KeepLocalFetcher(repo, catalogue, backend, deps.settings.concurrency);
     this.gc = new PackGc({
       repo,
@@ -339,7 +341,7 @@ export class SyncEngine {
   }
 
   private async refreshPresences(): Promise<void> {
-    const { presences, refused } = await readPresences(this.deps.bucket, this.recordKeys);
+    const { presences, refused } = await this.presenceReader.read();
     for (const problem of refused) this.deps.log?.warn(problem.message, 'sync');
     this.presences = presences;
   }
