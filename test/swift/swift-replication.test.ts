@@ -36,7 +36,7 @@ describeWithSwift('replication against OpenStack Swift (s3api)', () => {
     return parseEndpoint({ name, url: swift.endpoint, bucket, ...swiftCredentials, prefix: 'cairn', ...extra });
   }
 
-  function service(vault: Vault, extra: { staleUploadAgeMs?: number } = {}): BackupService {
+  function service(vault: Vault, extra: { now?: () => number } = {}): BackupService {
     const jobs: BackupJob[] = [];
     return new BackupService({
       local: () => vault.backend,
@@ -44,7 +44,6 @@ describeWithSwift('replication against OpenStack Swift (s3api)', () => {
       events: new EventBus(),
       jobs: { record: async (job) => void jobs.push(job), list: () => jobs },
       vault,
-      log: { debug: () => {}, info: (m) => console.log('INFO', m), warn: (m) => console.log('WARN', m), error: (m) => console.log('ERROR', m) },
       ...extra,
     });
   }
@@ -112,7 +111,8 @@ describeWithSwift('replication against OpenStack Swift (s3api)', () => {
       // Younger than the cut-off: kept (another backup may still be sending it).
       await service(vault).run('a');
       expect(await uploads()).toEqual(['cairn/packs/aa/interrupted', 'someone-else/upload']);
-      await service(vault, { staleUploadAgeMs: 0 }).run('a');
+      // The next backup, an hour later: both are stale now, and only ours is aborted.
+      await service(vault, { now: () => Date.now() + 60 * 60 * 1000 }).run('a');
       expect(await uploads()).toEqual(['someone-else/upload']);
     } finally {
       client.destroy();

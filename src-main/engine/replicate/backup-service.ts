@@ -62,8 +62,6 @@ export interface BackupServiceDeps {
   now?: () => number;
   /** Multipart uploads older than this are aborted when a backup starts. Default 15 minutes. */
   staleUploadAgeMs?: number;
-  /** Skip the reachability and clock check before a backup (tests with folder endpoints). */
-  skipPreflight?: boolean;
   /** Asked when a repository restored from an endpoint is encrypted. */
   passphrase?: () => Promise<string | null>;
 }
@@ -118,7 +116,7 @@ export class BackupService {
    */
   async restoreFromEndpoint(request: EndpointRestoreRequest, options: { signal?: AbortSignal; onProgress?: (p: RestoreProgress) => void } = {}): Promise<RemoteRestoreResult> {
     const endpoint = await this.deps.endpoints.get(request.endpoint);
-    if (!this.deps.skipPreflight) await assertEndpointUsable(endpoint);
+    await assertEndpointUsable(endpoint);
     const cacheRoot = this.deps.localDir ?? this.deps.vault?.localDir;
     if (!cacheRoot) throw new CairnError('INTERNAL', 'No folder for device-local state was configured, so nothing can be restored from an endpoint.');
     return this.withBackend(endpoint, (backend) =>
@@ -152,7 +150,7 @@ export class BackupService {
 
   async verify(name: string, sample: number, signal?: AbortSignal): Promise<VerifyReport & { endpoint: string }> {
     const endpoint = await this.deps.endpoints.get(name);
-    if (!this.deps.skipPreflight) await assertEndpointUsable(endpoint);
+    await assertEndpointUsable(endpoint);
     const others = (await this.deps.endpoints.list()).filter((e) => e.name !== name).map((e) => this.backend(e));
     const inventory = await this.state?.inventory(name);
     const jobId = crypto.randomBytes(8).toString('hex');
@@ -220,7 +218,7 @@ export class BackupService {
     const base = { jobId, endpoint: name, startedAt: started.toISOString() };
     const inventory = await this.state?.inventory(name);
     try {
-      if (!this.deps.skipPreflight) await assertEndpointUsable(endpoint);
+      await assertEndpointUsable(endpoint);
       const onCopied = (object: { key: string; size: number }) => inventory?.recordCopied(object.key, object.size, this.now());
       return await this.withBackend(endpoint, async (target) => {
         await this.abortStaleUploads(endpoint, target, signal);

@@ -75,16 +75,13 @@ export async function verifyEndpoint(reference: Backend, endpoint: Backend, opti
 
   const repair = async (key: string, kind: VerifyProblem['kind'], message: string) => {
     for (const source of sources) {
-      try {
-        const body = await source.get(key);
-        if (!isGoodCopy(key, body)) continue;
-        await endpoint.put(key, body);
-        problems.push({ key, kind, repairedFrom: source.name, message, affects: [] });
-        report(key, body.length, 'verified');
-        return;
-      } catch (err) {
-        if (!(err instanceof ObjectNotFoundError)) throw err;
-      }
+      // A source that lacks the object, or cannot be reached, is skipped: the next may have it.
+      const body = await source.get(key).catch(() => null);
+      if (body === null || !isGoodCopy(key, body)) continue;
+      await endpoint.put(key, body);
+      problems.push({ key, kind, repairedFrom: source.name, message, affects: [] });
+      report(key, body.length, 'verified');
+      return;
     }
     problems.push({ key, kind, repairedFrom: null, message: `${message} No good copy was found to repair it from.`, affects: [] });
     report(key, 0, 'missing');

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { Backend } from '../backends/backend';
 import { crashPoint } from '../crash/crash-points';
 import { packKey, type BlobType, type Cipher, type PackedBlob } from './blob';
+import { GarbageRelief } from '../workers/garbage-relief';
 import { encodeTrailer } from './pack-format';
 
 /** A pack that is durable on the backend, with what it holds. */
@@ -15,7 +17,7 @@ export interface PackWriterOptions {
   backend: Backend;
   cipher: Cipher | null;
   targetSize: number;
-  /** Packs being uploaded at once; more means more memory, not much more speed locally. */
+  /** Packs being uploaded at once (default 1): more means more memory, not much more speed locally. */
   maxInFlight?: number;
   /** Called once a pack is durable (before its blobs may be referenced). */
   onPackWritten: (pack: WrittenPack) => void;
@@ -35,6 +37,8 @@ export class PackWriter {
   private failure: unknown = null;
   /** Ids appended but not yet durable, so a blob is never packed twice. */
   private readonly pending = new Set<string>();
+  /** Written packs leave their chunk buffers behind: collect them promptly (peak memory). */
+  private readonly relief = new GarbageRelief();
 
   constructor(private readonly options: PackWriterOptions) {}
 
@@ -69,7 +73,10 @@ export class PackWriter {
     const trailer = encodeTrailer(this.blobs, this.options.cipher);
     this.hash.update(trailer);
     const packId = this.hash.digest('hex');
-    const body = Buffer.concat([...this.parts, trailer]);
+    // The parts go out as a stream rather than one concatenated copy: a pack is 16 MiB, and a
+    // copy per pack (freed only at the next GC) is what pushed peak memory over its target.
+    const parts = [...this.parts, trailer];
+    const size = this.size + trailer.length;
     const blobs = this.blobs;
     this.parts = [];
     this.blobs = [];
@@ -78,22 +85,23 @@ export class PackWriter {
 
     crashPoint('pack-writer.before-pack-put');
     const upload = this.options.backend
-      .put(packKey(packId), body, { ifNoneMatch: true })
+      .put(packKey(packId), Readable.from(parts, { objectMode: false }), { ifNoneMatch: true, contentLength: size })
       .catch((err: unknown) => {
         // A pack with this id already exists: same bytes by construction, so it is durable.
         if ((err as { code?: string }).code !== 'ALREADY_EXISTS') throw err;
       })
       .then(() => {
         crashPoint('pack-writer.after-pack-put');
-        this.options.onPackWritten({ packId, size: body.length, blobs });
+        this.options.onPackWritten({ packId, size, blobs });
         for (const blob of blobs) this.pending.delete(blob.id);
+        this.relief.note(size);
       })
       .catch((err: unknown) => {
         this.failure ??= err;
       });
     const tracked = upload.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
-    while (this.inFlight.size >= (this.options.maxInFlight ?? 2)) await Promise.race(this.inFlight);
+    while (this.inFlight.size >= (this.options.maxInFlight ?? 1)) await Promise.race(this.inFlight);
     this.throwIfFailed();
   }
 

@@ -20,7 +20,7 @@ export class KeepLocalFetcher {
     private readonly concurrency: number,
   ) {}
 
-  /** Fetches what the collections' live versions need; returns the packs fetched. */
+  /** Fetches what the collections' live versions need; returns how many packs came. */
   async fetch(collections: readonly string[]): Promise<number> {
     if (collections.length === 0 || !this.backend.attached) return 0;
     const wanted = new Set(collections);
@@ -30,7 +30,7 @@ export class KeepLocalFetcher {
       if (!wanted.has(claim.collection) || index.artifactTombstone(entry.id)) continue;
       for (const version of entry.versions.all) if (!index.versionTombstone(version.id) && !this.done.has(version.treeId)) trees.add(version.treeId);
     }
-    let fetched = 0;
+    const before = this.backend.fetched.packs;
     const limit = pLimit(this.concurrency);
     for (const treeId of trees) {
       if (!this.repo.locate(treeId)) continue; // its index has not arrived yet: next round
@@ -43,10 +43,10 @@ export class KeepLocalFetcher {
           if (location) packs.add(location.packId);
         }
       }
-      const results = await Promise.all([...packs].map((packId) => limit(() => this.backend.ensureLocal(packKey(packId)))));
-      fetched += results.filter(Boolean).length;
+      await Promise.all([...packs].map((packId) => limit(() => this.backend.ensureLocal(packKey(packId)))));
       this.done.add(treeId);
     }
-    return fetched;
+    // Reading the tree may already have fetched its pack: count every pack fetched meanwhile.
+    return this.backend.fetched.packs - before;
   }
 }

@@ -44,6 +44,9 @@ export interface PresenceListing {
 /**
  * Reads every device's presence record. A record unchanged since the last read (same size and
  * modification time in the listing) is not downloaded again, so an idle poll costs one LIST.
+ * Listing times have one-second resolution, so a rewrite within the same second at the same
+ * size is picked up at that device's next write; every field only grows, and a stale record
+ * only makes deletions wait longer.
  */
 export class PresenceReader {
   private readonly cache = new Map<string, { stamp: string; presence: Presence }>();

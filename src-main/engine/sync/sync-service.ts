@@ -36,6 +36,7 @@ export class SyncService {
   private engine: SyncEngine | null = null;
   private engineSettings: string | null = null;
   private loop: SyncLoop | null = null;
+  private resolving: Promise<unknown> = Promise.resolve();
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(private readonly deps: SyncServiceDeps) {
@@ -164,8 +165,20 @@ export class SyncService {
     return { repository: vault.info()!, artifacts, versions, round };
   }
 
-  /** The engine for the current sync endpoint, or null (no endpoint, no repository yet). */
-  private async current(): Promise<SyncEngine | null> {
+  /**
+   * The engine for the current sync endpoint, or null (no endpoint, no repository yet). Callers
+   * are queued, so two of them never open two engines over one state file.
+   */
+  private current(): Promise<SyncEngine | null> {
+    const next = this.resolving.then(
+      () => this.resolveEngine(),
+      () => this.resolveEngine(),
+    );
+    this.resolving = next.catch(() => undefined);
+    return next;
+  }
+
+  private async resolveEngine(): Promise<SyncEngine | null> {
     const endpoint = await this.syncEndpoint();
     if (!endpoint || !this.deps.vault.catalogue) {
       this.engine?.detach();

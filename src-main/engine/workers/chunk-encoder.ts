@@ -1,6 +1,7 @@
 import { compressBlob } from '../compression/zstd';
 import { seal } from '../crypto/aead';
 import { chunkId, chunkIdFromDigest } from '../hashing/chunk-id';
+import { GarbageRelief } from './garbage-relief';
 
 /** A chunk ready to store: what goes into a pack. */
 export interface EncodedChunk {
@@ -27,6 +28,7 @@ export interface ChunkEncoderOptions {
  */
 export class ChunkEncoder {
   private readonly options: ChunkEncoderOptions;
+  private readonly relief = new GarbageRelief();
 
   constructor(options: ChunkEncoderOptions) {
     this.options = options;
@@ -43,6 +45,7 @@ export class ChunkEncoder {
   }
 
   encode(plain: Uint8Array): EncodedChunk {
+    this.relief.note(plain.length);
     const packed = this.options.compression ? compressBlob(plain, this.options.compressionLevel) : null;
     const body = packed ?? plain;
     return { stored: this.options.blobKey === null ? body : seal(this.options.blobKey, body), compressed: packed !== null };

@@ -20,7 +20,7 @@ export interface IngestPoolOptions {
   compressionLevel?: number;
   /** Worker threads; default: the cores available. */
   size?: number;
-  /** Stored bytes one task may have posted before the main thread finished with them (64 MiB). */
+  /** Stored bytes one task may have posted before the main thread finished with them (16 MiB). */
   maxInFlightBytes?: number;
   /**
    * Give each worker a helper thread that hashes and seals chunks while the worker reads and
@@ -93,7 +93,8 @@ interface Batch {
   reply: TaskReply | null;
 }
 
-const defaultMaxInFlight = 64 * 1024 * 1024;
+// Enough chunks in transit to keep both sides busy; more only raises peak memory (target < 300 MB).
+const defaultMaxInFlight = 16 * 1024 * 1024;
 const maxBatchFiles = 256;
 const maxBatchBytes = 8 * 1024 * 1024;
 

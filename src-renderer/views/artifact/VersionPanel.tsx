@@ -7,11 +7,13 @@ import { formatBytes, formatDateTime } from '../../format';
 import { useArtifactStore } from '../../state/artifact-store';
 import { CompareDialog } from './CompareDialog';
 import { LineageEditor, LineageGraph } from './LineageGraph';
+import { PlacementDialog } from './PlacementDialog';
 import { RestoreDialog } from './RestoreDialog';
 import { RollbackDialog } from './RollbackDialog';
+import { ShareDialog } from './ShareDialog';
 import { StatusActions } from './StatusActions';
 
-type OpenDialog = 'restore' | 'rollback' | 'compare' | null;
+type OpenDialog = 'restore' | 'rollback' | 'compare' | 'share' | 'placement' | null;
 
 /** One version: its facts, the actions on it, its status and its lineage. */
 export function VersionPanel({ version, versions }: { version: VersionRow; versions: VersionRow[] }) {
@@ -97,6 +99,12 @@ export function VersionPanel({ version, versions }: { version: VersionRow; versi
             Compare…
           </button>
         )}
+        <button type="button" onClick={() => setDialog('share')}>
+          Share link…
+        </button>
+        <button type="button" onClick={() => setDialog('placement')}>
+          Where is it stored?
+        </button>
       </div>
 
       <StatusActions version={version} lastValidation={lastValidation} />
@@ -115,6 +123,8 @@ export function VersionPanel({ version, versions }: { version: VersionRow; versi
       {dialog === 'restore' && <RestoreDialog version={version} onClose={() => setDialog(null)} />}
       {dialog === 'rollback' && <RollbackDialog version={version} nextNumber={versions.length + 1} onClose={() => setDialog(null)} />}
       {dialog === 'compare' && <CompareDialog versions={versions} initial={version} onClose={() => setDialog(null)} />}
+      {dialog === 'share' && <ShareDialog version={version} onClose={() => setDialog(null)} />}
+      {dialog === 'placement' && <PlacementDialog version={version} onClose={() => setDialog(null)} />}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { cancelledText, useEndpointsStore, type EndpointView, type VerifyReport 
 import { BackupHistory } from './BackupHistory';
 import { RunProgress } from './BackupProgress';
 import { HealthCheckResult } from './HealthCheckResult';
+import { MirrorStatus } from './MirrorStatus';
 
 function VerifyResult({ report }: { report: VerifyReport }) {
   return (
@@ -19,6 +20,7 @@ function VerifyResult({ report }: { report: VerifyReport }) {
             <li key={problem.key} className={problem.repairedFrom ? 'check-ok' : 'check-failed'}>
               <code>{problem.key}</code> {problem.kind}: {problem.message}
               {problem.repairedFrom ? ` Repaired from ${problem.repairedFrom}.` : ' Not repaired.'}
+              {problem.affects.length > 0 && ` Versions that need it: ${problem.affects.map((a) => a.reference).join(', ')}.`}
             </li>
           ))}
         </ul>
@@ -43,6 +45,7 @@ export function EndpointCard({ endpoint, onEdit }: { endpoint: EndpointView; onE
       <div className="panel-header">
         <h2 id={headingId}>{endpoint.name}</h2>
         <span className="pill">{endpoint.role}</span>
+        {endpoint.mirror && <span className="pill">mirrored continuously</span>}
         {!fromSettings && <span className="pill">from environment variables</span>}
       </div>
       <dl className="facts">
@@ -64,6 +67,8 @@ export function EndpointCard({ endpoint, onEdit }: { endpoint: EndpointView; onE
           </>
         )}
       </dl>
+
+      {endpoint.mirror && <MirrorStatus endpoint={endpoint.name} />}
 
       <div className="actions">
         <button type="button" className="primary" disabled={backupRun?.running} onClick={() => void backup(endpoint.name)}>

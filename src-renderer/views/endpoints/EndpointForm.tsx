@@ -31,6 +31,7 @@ export function EndpointForm({ editing, onClose }: EndpointFormProps) {
     storageClass: editing?.storageClass ?? '',
     limitMBps: editing && editing.bandwidthLimit > 0 ? String(editing.bandwidthLimit / megabyte) : '',
   });
+  const [mirror, setMirror] = useState(editing?.mirror ?? false);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const set = (key: keyof typeof fields) => (e: { target: { value: string } }) => setFields({ ...fields, [key]: e.target.value });
@@ -56,6 +57,7 @@ export function EndpointForm({ editing, onClose }: EndpointFormProps) {
         role: fields.role,
         ...(fields.storageClass.trim() ? { storageClass: fields.storageClass.trim() } : {}),
         bandwidthLimit: Math.round(limit * megabyte),
+        mirror,
       });
       onClose();
       // A new endpoint is only useful once it answers: check it straight away.
@@ -95,6 +97,10 @@ export function EndpointForm({ editing, onClose }: EndpointFormProps) {
           </div>
           {text('limitMBps', 'Bandwidth limit (MB/s)', { inputMode: 'decimal', placeholder: 'no limit' })}
         </div>
+        <label className="checkbox">
+          <input type="checkbox" checked={mirror} onChange={(e) => setMirror(e.target.checked)} />
+          Mirror continuously: copy each new version as soon as it is stored, not only on “Back up now”
+        </label>
         {editing && <p className="hint">The access key and secret are never shown again after saving; enter them to save changes.</p>}
         <ErrorNotice message={error} />
         <div className="actions">

@@ -14,7 +14,7 @@ async function work(device: Device, round: number, operations: number): Promise<
 }
 
 describe('compaction in the shared bucket', () => {
-  it('keeps the number of manifest objects bounded, and a device offline through it catches up from snapshots', async () => {
+  it('keeps the number of manifest objects bounded, and a device offline through it catches up from snapshots', { timeout: 120_000 }, async () => {
     world = new SyncWorld({ compactAfterUpdates: 5, manifestGraceMs: minute, offlineAfterMs: 10 * day });
     await world.start();
     const a = await world.founder('a');
@@ -94,5 +94,28 @@ describe('compaction in the shared bucket', () => {
     const round = await b.sync();
     expect(round.snapshotsApplied).toBe(0);
     expect(catalogueContents(b.catalogue())).toEqual(catalogueContents(a.catalogue()));
+  });
+
+  it('two devices compacting at the same time is safe: snapshots are just more objects', { timeout: 120_000 }, async () => {
+    world = new SyncWorld({ compactAfterUpdates: 1_000, manifestGraceMs: 0 });
+    await world.start();
+    const a = await world.founder('a');
+    await a.sync();
+    const b = await world.joiner('b');
+    const c = await world.joiner('c');
+    await work(a, 0, 4);
+    await work(b, 0, 4);
+    await Promise.all([a.sync(), b.sync()]);
+    await work(a, 1, 2);
+    await work(b, 1, 2);
+    const [ra, rb] = await Promise.all([a.sync(true), b.sync(true)]);
+    expect(ra.compacted).not.toBeNull();
+    expect(rb.compacted).not.toBeNull();
+    expect((await world.bucket.keys('manifest/snapshots/')).length).toBeGreaterThanOrEqual(2);
+    for (let pass = 0; pass < 2; pass += 1) for (const device of [a, b, c]) await device.sync();
+    const contents = [a, b, c].map((d) => catalogueContents(d.catalogue()));
+    expect(contents[1]).toEqual(contents[0]);
+    expect(contents[2]).toEqual(contents[0]);
+    expect(contents[0]!.versions).toHaveLength(12);
   });
 });

@@ -61,7 +61,7 @@ async function randomOperation(device: Device, rnd: () => number, counter: { cre
   }
 }
 
-describe('random operations on three devices', () => {
+describe('random operations on three devices', { timeout: 120_000 }, () => {
   for (const seed of [1, 2, 3]) {
     it(`converge every time (seed ${seed})`, async () => {
       const rnd = random(seed);

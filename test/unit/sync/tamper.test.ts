@@ -6,7 +6,7 @@ afterEach(async () => {
   await world.stop();
 });
 
-describe('a tampered manifest object in the bucket', () => {
+describe('a tampered manifest object in the bucket', { timeout: 120_000 }, () => {
   it('is refused and reported on every device that reads it, and the rest syncs', async () => {
     world = new SyncWorld();
     await world.start();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { commands } from '../../../src-shared/contract';
 import { bytesFor, catalogueContents, sha256Of, SyncWorld, type Device } from './sync-harness';
 
 let world: SyncWorld;
@@ -12,7 +13,7 @@ async function syncAll(devices: Device[], passes = 2): Promise<void> {
 }
 
 describe('three devices, one bucket', () => {
-  it('merges offline work of three devices into one catalogue, and every version restores byte-identical everywhere', async () => {
+  it('merges offline work of three devices into one catalogue, and every version restores byte-identical everywhere', { timeout: 120_000 }, async () => {
     world = new SyncWorld();
     await world.start();
     const a = await world.founder('a');
@@ -43,6 +44,8 @@ describe('three devices, one bucket', () => {
     await c.catalogue().deleteArtifact('docs/scratch.txt', 'not needed');
 
     await syncAll([a, b, c]);
+    // What the commands answer is what the contract says.
+    commands['sync.now'].output.parse(await a.sync());
 
     const contents = [a, b, c].map((d) => catalogueContents(d.catalogue()));
     expect(contents[1]).toEqual(contents[0]);
@@ -67,12 +70,12 @@ describe('three devices, one bucket', () => {
     }
     expect(c.engine.vault.readThrough.fetched.packs).toBeGreaterThan(0);
 
-    const status = await c.call('sync.status', {});
+    const status = commands['sync.status'].output.parse(await c.call('sync.status', {}));
     expect(status.configured).toBe(true);
     expect(status.devices.map((d) => d.deviceId).sort()).toEqual([...ids].sort());
     expect(status.devices.every((d) => d.registered)).toBe(true);
     expect(status.quarantined).toEqual([]);
-    const listed = await a.call('devices.list', {});
+    const listed = commands['devices.list'].output.parse(await a.call('devices.list', {}));
     expect(listed.devices.filter((d) => d.self)).toHaveLength(1);
   });
 });

@@ -10,7 +10,7 @@ function liveIn(device: Device, collection: string): number {
   return device.catalogue().listArtifacts({ collection, limit: 500 }).total;
 }
 
-describe('mass-change tripwire', () => {
+describe('mass-change tripwire', { timeout: 120_000 }, () => {
   it('holds a batch deleting half of a collection for approval on the other device; approve applies it', async () => {
     world = new SyncWorld();
     await world.start();
@@ -18,7 +18,7 @@ describe('mass-change tripwire', () => {
     for (let i = 0; i < 10; i += 1) await a.record(`item-${i}.txt`, `item ${i}\n`, 'team');
     await a.record('other.txt', 'other\n', 'misc');
     await a.sync();
-    const b = await world.joiner('b');
+    let b = await world.joiner('b');
     expect(liveIn(b, 'team')).toBe(10);
 
     // One of ten (10%) is ordinary: applied.
@@ -45,6 +45,9 @@ describe('mass-change tripwire', () => {
     await b.sync();
     expect(b.catalogue().getArtifact('misc/other.txt').tags).toEqual([]);
 
+    // The held change set survives a restart.
+    b = await world.restart(b);
+    expect((await b.call('sync.pending.list', {})).changeSets.map((s) => s.id)).toEqual([held.id]);
     const approved = await b.call('sync.pending.approve', { id: held.id });
     expect(approved.applied).toBe(5);
     expect(liveIn(b, 'team')).toBe(4);
