@@ -16,7 +16,12 @@ export interface FolderActivity {
   time: number;
   level: 'info' | 'warn' | 'error';
   text: string;
+  /** The file it is about, for folding the steps of one file into one line. */
+  path?: string;
 }
+
+/** Steps of a file that its next step replaces (queued → storing → new version). */
+const transient = new Set(['queued', 'ingesting']);
 
 interface FoldersState {
   folders: WatchedFolder[];
@@ -34,6 +39,8 @@ interface FoldersState {
 
 const keptPerFolder = 100;
 let activitySeq = 0;
+/** Lines of transient steps, replaced by the same file's next line. */
+const transientKeys = new Set<number>();
 
 export const useFoldersStore = create<FoldersState>((set, get) => ({
   folders: [],
@@ -137,9 +144,12 @@ const stateChanges = new Set(['ready', 'folder-missing', 'folder-back', 'paused'
 export function connectFoldersStore(): () => void {
   let reload: ReturnType<typeof setTimeout> | null = null;
   const stop = api.on('watch.activity', (event) => {
-    const line: FolderActivity = { key: activitySeq++, time: Date.now(), ...describeWatchEvent(event) };
+    const rawPath: unknown = (event as { path?: unknown }).path;
+    const path = typeof rawPath === 'string' ? rawPath : undefined;
+    const line: FolderActivity = { key: activitySeq++, time: Date.now(), ...describeWatchEvent(event), ...(path ? { path } : {}) };
     const activity = useFoldersStore.getState().activity;
-    const previous = activity[event.folderId] ?? [];
+    const previous = (activity[event.folderId] ?? []).filter((a) => !(path && a.path === path && transientKeys.has(a.key)));
+    if (transient.has(event.type)) transientKeys.add(line.key);
     useFoldersStore.setState({ activity: { ...activity, [event.folderId]: [...previous.slice(-(keptPerFolder - 1)), line] } });
     if (stateChanges.has(event.type) && useFoldersStore.getState().loaded && reload === null) {
       reload = setTimeout(() => {

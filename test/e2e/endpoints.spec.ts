@@ -123,3 +123,33 @@ test('one click backs up to an S3 bucket with live progress, cancel, history and
   await captureThemes(page, 'endpoints');
   expect(errors).toEqual([]);
 });
+
+test('a published file gets a share link that downloads it until revoked, and shows where it is stored', async ({ page, request }) => {
+  await served.cli('publish', 'readme.md');
+  await page.goto(served.at('#/library'));
+  await page.getByRole('searchbox', { name: 'Search the library' }).fill('readme');
+  await page.getByRole('grid', { name: 'Artifacts' }).getByRole('row', { name: /readme\.md/ }).click();
+  await expect(page.getByTestId('version-panel').locator('.badge').first()).toHaveText('Published');
+
+  await page.getByRole('button', { name: 'Where is it stored?' }).click();
+  const placement = page.getByRole('dialog', { name: /Where readme\.md v1 is stored/ });
+  await expect(placement.getByTestId('placement')).toContainText('local-s3');
+  await expect(placement.getByTestId('placement')).toContainText('holds it');
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('button', { name: 'Share link…' }).click();
+  const share = page.getByRole('dialog', { name: 'Share readme.md v1' });
+  await share.getByLabel('Link expires after').selectOption({ label: '1 hour' });
+  await share.getByRole('button', { name: 'Create link' }).click();
+  const link = share.getByTestId('share-link').getByRole('textbox');
+  await expect(link).toHaveValue(/^http:\/\/127\.0\.0\.1:\d+\//, { timeout: 20_000 });
+  const url = await link.inputValue();
+  const download = await request.get(url);
+  expect(download.status()).toBe(200);
+  expect(await download.text()).toBe('# Model\n');
+  await captureThemes(page, 'artifact-share');
+
+  await share.getByRole('button', { name: 'Revoke' }).click();
+  await expect(share.getByRole('listitem').first()).toContainText('revoked');
+  expect((await request.get(url)).status()).not.toBe(200);
+});

@@ -82,7 +82,7 @@ test('a folder can be paused, resumed, changed and no longer watched', async ({ 
   const dialog = page.getByRole('dialog', { name: /Folder settings/ });
   await dialog.getByLabel('Sent for verification and published when they pass').check();
   await dialog.getByRole('button', { name: 'Add a rule' }).click();
-  await dialog.getByLabel('Pattern 1').fill('data/**');
+  await dialog.getByLabel('Pattern 1', { exact: true }).fill('data/**');
   await dialog.getByLabel('Type for pattern 1').fill('dataset');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(dialog).toHaveCount(0);

@@ -10,6 +10,9 @@ import { CairnError } from '../../../src-shared/errors';
  * the next backup or verify cannot rebuild.
  */
 export class DeviceStateFile<T> {
+  /** Writes run one after another, so a later value is never overwritten by an earlier one. */
+  private writes: Promise<void> = Promise.resolve();
+
   constructor(
     readonly file: string,
     private readonly schema: z.ZodType<T>,
@@ -35,11 +38,16 @@ export class DeviceStateFile<T> {
     return parsed.data;
   }
 
-  async write(value: T): Promise<void> {
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    await fs.writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
-    await fs.rename(tmp, this.file);
+  write(value: T): Promise<void> {
+    const text = JSON.stringify(value);
+    const next = this.writes.then(async () => {
+      await fs.mkdir(path.dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+      await fs.writeFile(tmp, text, { mode: 0o600 });
+      await fs.rename(tmp, this.file);
+    });
+    this.writes = next.catch(() => undefined);
+    return next;
   }
 }
 

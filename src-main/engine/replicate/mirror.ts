@@ -63,6 +63,8 @@ const saveEveryMs = 2000;
  */
 export class MirrorService {
   private readonly progress = new Map<string, EndpointProgress>();
+  /** One pass per endpoint at a time (the background cycle and syncNow never drain together). */
+  private readonly passes = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private debounce: NodeJS.Timeout | null = null;
   private cycle: Promise<void> | null = null;
@@ -189,8 +191,18 @@ export class MirrorService {
     return p;
   }
 
-  /** One scan and drain of one endpoint; a failure schedules a retry and is logged. */
-  private async mirrorEndpoint(endpoint: EndpointConfig, options: { ignoreBackoff: boolean }): Promise<void> {
+  /** One scan and drain of one endpoint, after any pass already running on it. */
+  private mirrorEndpoint(endpoint: EndpointConfig, options: { ignoreBackoff: boolean }): Promise<void> {
+    const previous = this.passes.get(endpoint.name) ?? Promise.resolve();
+    const pass = previous.then(() => this.mirrorPass(endpoint, options));
+    this.passes.set(endpoint.name, pass);
+    return pass.finally(() => {
+      if (this.passes.get(endpoint.name) === pass) this.passes.delete(endpoint.name);
+    });
+  }
+
+  /** Scans and drains; a failure schedules a retry and is logged, never thrown. */
+  private async mirrorPass(endpoint: EndpointConfig, options: { ignoreBackoff: boolean }): Promise<void> {
     const p = this.progressOf(endpoint.name);
     if (!options.ignoreBackoff && p.retryAt !== null && this.now() < p.retryAt) return;
     const backend = this.deps.backendFor(endpoint);

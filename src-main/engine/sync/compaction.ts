@@ -12,14 +12,16 @@ import type { SyncStateFile } from './sync-state';
  * compactions by two devices are just two snapshots. Each device deletes only its own objects
  * from the bucket, and only once:
  *
- * - its newest uploaded snapshot covers them, and has been there for the grace period (a reader
- *   that listed them a moment ago can still read them), and
+ * - an own snapshot that has been in the bucket for the grace period covers them (a reader that
+ *   listed them a moment ago can still read them), and
  * - every device that is not offline too long has read past them (its presence cursor), so no
  *   device misses an update; one that is offline too long catches up from the snapshot.
  *
  * Older own snapshots go once a newer one has been there for the grace period: the newer one
  * covers everything they cover. The number of manifest objects in the bucket is so bounded by
- * the updates written since each device's last compaction, plus one snapshot per device.
+ * the updates each device wrote since its last settled snapshot (or that a lagging device has
+ * not read yet), plus one or two snapshots per device. Compaction itself is rationed
+ * (settings.ts): a snapshot is the whole catalogue.
  */
 export async function compactOwnManifest(store: ManifestStore, state: SyncStateFile, selfId: string): Promise<CompactReport> {
   const uploaded = state.data.uploadedSeq;
@@ -52,10 +54,13 @@ export interface BucketCleanupDeps {
  */
 export async function cleanOwnBucketObjects(deps: BucketCleanupDeps, barrier: number): Promise<number> {
   const { state, bucket, selfId } = deps;
-  const newest = state.data.snapshots.at(-1);
-  if (!newest || deps.now - newest.uploadedAt < deps.graceMs) return 0;
+  // The newest own snapshot that has been in the bucket for the grace period (a newer one may
+  // still be in a reader's listing-to-read window; a device that compacts often must still
+  // clean up, so it is not "the newest" that decides).
+  const settled = state.data.snapshots.filter((snapshot) => deps.now - snapshot.uploadedAt >= deps.graceMs).at(-1);
+  if (!settled) return 0;
   let deleted = 0;
-  const coveredThrough = advanceThrough(0, SeqRanges.from(newest.covers[selfId] ?? []));
+  const coveredThrough = advanceThrough(0, SeqRanges.from(settled.covers[selfId] ?? []));
   const through = Math.min(coveredThrough, barrier, state.data.uploadedSeq);
   const from = state.data.bucketDeletedThrough + 1;
   if (through >= from) {
@@ -65,10 +70,12 @@ export async function cleanOwnBucketObjects(deps: BucketCleanupDeps, barrier: nu
     deleted += seqs.length;
     state.data.bucketDeletedThrough = through;
   }
-  for (const old of state.data.snapshots.slice(0, -1)) {
+  // Snapshots older than the settled one: it covers everything they cover.
+  const settledAt = state.data.snapshots.indexOf(settled);
+  for (const old of state.data.snapshots.slice(0, settledAt)) {
     await bucket.delete(old.key);
     deleted += 1;
   }
-  state.data.snapshots = [newest];
+  state.data.snapshots = state.data.snapshots.slice(settledAt);
   return deleted;
 }

@@ -122,6 +122,14 @@ export class PackGc {
     return refused;
   }
 
+  /** True when another device's proposal waits for this device's answer. */
+  hasUnanswered(): boolean {
+    for (const [proposer, record] of this.records) {
+      if (proposer !== this.deps.selfId && record.proposal && this.deps.state.data.gc.acks[proposer]?.proposalId !== record.proposal.proposalId) return true;
+    }
+    return false;
+  }
+
   /** The proposals of other devices, for status. */
   openProposals(): Array<GcProposalView & { proposer: string }> {
     const views: Array<GcProposalView & { proposer: string }> = [];
@@ -152,7 +160,9 @@ export class PackGc {
 
   /**
    * Step 2: answers other devices' proposals this device is ready to judge. `cursors` is what
-   * this device has read from each writer; `ownSeq` its own last uploaded seq.
+   * this device has read from each writer; `ownSeq` its own last uploaded seq, which must cover
+   * every write that could have relied on the proposed packs: the caller refreshed (so stopped
+   * deduplicating into them), waited for writes in flight, then uploaded, before answering.
    */
   answer(cursors: Readonly<Record<string, number>>, ownSeq: number, holdsPending: boolean): number {
     const { state, settings, selfId } = this.deps;

@@ -17,6 +17,8 @@ import { FetchedPackCorruptError } from './errors';
 export class ReadThroughBackend implements Backend {
   readonly name: string;
   private remote: Backend | null = null;
+  /** Asked for the bucket when none is attached (a process that restores without syncing). */
+  private lookup: (() => Promise<Backend | null>) | null = null;
   private readonly inflight = new Map<string, Promise<void>>();
   private fetchedPacks = 0;
   private fetchedBytes = 0;
@@ -28,6 +30,14 @@ export class ReadThroughBackend implements Backend {
   /** Where missing packs come from; null stops fetching. */
   attach(remote: Backend | null): void {
     this.remote = remote;
+  }
+
+  /**
+   * Where to find the bucket when nothing is attached: a short-lived process (a CLI restore)
+   * reads through without ever running a sync round.
+   */
+  fallBackTo(lookup: (() => Promise<Backend | null>) | null): void {
+    this.lookup = lookup;
   }
 
   get attached(): boolean {
@@ -87,7 +97,7 @@ export class ReadThroughBackend implements Backend {
   }
 
   private fetchable(key: string, err: unknown): boolean {
-    return this.remote !== null && err instanceof ObjectNotFoundError && packIdFromKey(key) !== null;
+    return (this.remote !== null || this.lookup !== null) && err instanceof ObjectNotFoundError && packIdFromKey(key) !== null;
   }
 
   /** One download per pack, however many readers want it at once. */
@@ -101,7 +111,7 @@ export class ReadThroughBackend implements Backend {
   }
 
   private async download(key: string): Promise<void> {
-    const remote = this.remote;
+    const remote = this.remote ?? (await this.lookup?.()) ?? null;
     if (!remote) throw new ObjectNotFoundError(this.local.name, key);
     const bytes = await remote.get(key);
     if (crypto.createHash('sha256').update(bytes).digest('hex') !== packIdFromKey(key)) throw new FetchedPackCorruptError(key, remote.name);

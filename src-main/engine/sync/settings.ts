@@ -16,8 +16,10 @@ export interface SyncSettings {
   deletionGraceMs: number;
   /** A device silent for longer is reported and no longer waited for by compaction and GC. */
   offlineAfterMs: number;
-  /** This device writes a snapshot after uploading this many of its own updates. */
+  /** This device writes a snapshot after uploading this many of its own updates… */
   compactAfterUpdates: number;
+  /** …but not more often than this: a snapshot is the whole catalogue (tens of MB at 100k versions). */
+  minCompactionIntervalMs: number;
   /** A batch that removes more than this share of a collection's live artifacts or versions is held. */
   tripwireShare: number;
   /** …and at least this many of them (so deleting 1 of 2 does not ask for approval). */
@@ -39,6 +41,7 @@ export const defaultSyncSettings: SyncSettings = {
   deletionGraceMs: 7 * day,
   offlineAfterMs: 30 * day,
   compactAfterUpdates: 100,
+  minCompactionIntervalMs: 60 * 60 * 1000,
   tripwireShare: 0.3,
   tripwireMinRemoved: 2,
   presenceRefreshMs: 5 * 60 * 1000,

@@ -5,13 +5,14 @@ import type { Backend } from '../backends/backend';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { Logger } from '../logger';
 import { ManifestObjectRefusedError } from '../manifest/errors';
+import { SeqRanges } from '../manifest/seq-ranges';
 import type { ManifestStore } from '../manifest/store';
 import type { Repository } from '../repo/repository';
 import type { Vault } from '../vault/vault';
 import { cleanOwnBucketObjects, compactOwnManifest } from './compaction';
 import { fetchIndexSegments } from './index-fetch';
 import { KeepLocalFetcher } from './keep-local';
-import type { ManifestCodec } from './manifest-objects';
+import { advanceThrough, type ManifestCodec } from './manifest-objects';
 import { ManifestPuller } from './manifest-pull';
 import { PackGc, type GcFinishReport, type GcProposalView } from './pack-gc';
 import { PendingStore, type ChangeSet } from './pending-store';
@@ -148,7 +149,13 @@ export class SyncEngine {
       let applied = 0;
       for (const object of objects) {
         try {
-          if ((await this.open.store.applyRemote(object.key, object.bytes)).applied) applied += 1;
+          const result = await this.open.store.applyRemote(object.key, object.bytes);
+          if (!result.applied) continue;
+          applied += 1;
+          // A held snapshot: what it covers need not be read one by one any more.
+          for (const [device, ranges] of Object.entries(result.covers ?? {})) {
+            if (device !== this.selfId) this.state.data.cursors[device] = advanceThrough(this.state.data.cursors[device] ?? 0, SeqRanges.from(ranges));
+          }
         } catch (err) {
           if (!(err instanceof ManifestObjectRefusedError)) throw err;
           this.quarantine([{ key: object.key, reason: err.reason, at: this.now(), changeSet: set.id }]);
@@ -266,6 +273,11 @@ export class SyncEngine {
         await catalogue.registerDevice(repo.device.name);
         this.state.data.registered = true;
       }
+      // GC proposals first: from here on nothing new is stored into a pack proposed for
+      // deletion; writes that started earlier finish and go up with this round's upload, so an
+      // answer given below covers everything that might rely on those packs.
+      await this.gc.refresh();
+      if (this.gc.hasUnanswered() || this.state.data.gc.proposal) await this.deps.vault.writesSettled();
       const uploaded = await this.uploader.upload();
       for (const packId of uploaded.missingPacks) warnings.push(`Pack ${packId} is named by this device's index but is neither here nor in the bucket.`);
 
@@ -293,7 +305,7 @@ export class SyncEngine {
       this.quarantine([...indexReport.refused, ...pull.refused]);
 
       let compacted: string | null = null;
-      if (options.compact || this.state.data.updatesSinceSnapshot >= this.deps.settings.compactAfterUpdates) {
+      if (options.compact || this.compactionDue()) {
         compacted = (await compactOwnManifest(store, this.state, this.selfId)).snapshotKey;
         const afterCompaction = await this.uploader.upload();
         uploaded.snapshots += afterCompaction.snapshots;
@@ -309,7 +321,6 @@ export class SyncEngine {
 
       const keptLocalPacks = await this.keepLocal.fetch(this.state.data.keepLocal);
 
-      await this.gc.refresh();
       const holdsPending = (await this.pending.list()).length > 0;
       const answered = this.gc.answer(this.state.data.cursors, this.state.data.uploadedSeq, holdsPending);
       const finished = await this.gc.finish(this.presences, waitedFor, holdsPending);
@@ -368,6 +379,13 @@ export class SyncEngine {
   private isOfflineTooLong(deviceId: string): boolean {
     const seen = this.lastSeen(deviceId);
     return seen === null || this.now() - seen > this.deps.settings.offlineAfterMs;
+  }
+
+  /** Enough own updates since the last own snapshot, and that snapshot is old enough. */
+  private compactionDue(): boolean {
+    const { compactAfterUpdates, minCompactionIntervalMs } = this.deps.settings;
+    const last = this.state.data.snapshots.at(-1);
+    return this.state.data.updatesSinceSnapshot >= compactAfterUpdates && (!last || this.now() - last.uploadedAt >= minCompactionIntervalMs);
   }
 
   private cursorVector(): Record<string, number> {

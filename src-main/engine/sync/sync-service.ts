@@ -37,10 +37,23 @@ export class SyncService {
   private engineSettings: string | null = null;
   private loop: SyncLoop | null = null;
   private resolving: Promise<unknown> = Promise.resolve();
+  private bucket: { fingerprint: string; backend: Backend } | null = null;
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(private readonly deps: SyncServiceDeps) {
     this.settings = syncSettings(deps.settings);
+    // Versions from other devices restore in any process, syncing or not.
+    deps.vault.readThrough.fallBackTo(async () => {
+      const endpoint = await this.syncEndpoint();
+      return endpoint ? this.bucketFor(endpoint) : null;
+    });
+  }
+
+  /** One backend per endpoint settings (a new one when they change). */
+  private bucketFor(endpoint: EndpointConfig): Backend {
+    const fingerprint = JSON.stringify(endpoint);
+    if (this.bucket?.fingerprint !== fingerprint) this.bucket = { fingerprint, backend: (this.deps.backendFor ?? endpointBackend)(endpoint) };
+    return this.bucket.backend;
   }
 
   /** The endpoint with role `sync`, or null; more than one is an error. */
@@ -152,7 +165,7 @@ export class SyncService {
     const endpoint = await this.deps.endpoints.get(name);
     if (endpoint.role !== 'sync') throw new NotASyncEndpointError(name, endpoint.role);
     const vault = this.deps.vault;
-    await bootstrapFromBucket(vault, (this.deps.backendFor ?? endpointBackend)(endpoint), name, vault.readThrough.local.name);
+    await bootstrapFromBucket(vault, this.bucketFor(endpoint), name, vault.readThrough.local.name);
     this.deps.log?.info(`joined repository ${vault.info()?.id} from the sync endpoint ${name} as device ${vault.info()?.deviceId}`, 'sync');
     const round = await this.now();
     const catalogue = vault.requireCatalogue();
@@ -192,7 +205,7 @@ export class SyncService {
       vault: this.deps.vault,
       endpointName: endpoint.name,
       bucketIdentity: `${endpoint.url}|${endpoint.bucket}|${endpoint.prefix}`,
-      bucket: (this.deps.backendFor ?? endpointBackend)(endpoint),
+      bucket: this.bucketFor(endpoint),
       settings: this.settings,
       ...(this.deps.log ? { log: this.deps.log } : {}),
     });

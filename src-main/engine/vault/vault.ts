@@ -62,6 +62,7 @@ export class Vault {
   private store: ManifestStore | null = null;
   private cat: Catalogue | null = null;
   private writeQueue: Promise<unknown> = Promise.resolve();
+  private readonly writesInFlight = new Set<Promise<unknown>>();
   private readonly openListeners: Array<(vault: Vault) => void> = [];
 
   constructor(private readonly options: VaultOptions) {
@@ -163,7 +164,24 @@ export class Vault {
   }
 
   /** Stores a file or folder and records it as the next version of its artifact. */
-  async addArtifact(request: AddArtifactRequest, options: SnapshotOptions = {}): Promise<AddArtifactResult> {
+  addArtifact(request: AddArtifactRequest, options: SnapshotOptions = {}): Promise<AddArtifactResult> {
+    const write = this.addArtifactNow(request, options);
+    this.writesInFlight.add(write);
+    const forget = () => this.writesInFlight.delete(write);
+    write.then(forget, forget);
+    return write;
+  }
+
+  /**
+   * Resolves once every addArtifact started before the call has finished, version recorded:
+   * sync waits for this before promising another device that nothing written here relies on a
+   * pack it is about to delete (sync/pack-gc.ts).
+   */
+  async writesSettled(): Promise<void> {
+    await Promise.allSettled([...this.writesInFlight]);
+  }
+
+  private async addArtifactNow(request: AddArtifactRequest, options: SnapshotOptions): Promise<AddArtifactResult> {
     const catalogue = this.requireCatalogue();
     const absolute = path.resolve(request.path);
     const stored = await this.snapshot(absolute, options);

@@ -27,20 +27,28 @@ const failedKinds = new Set(['failed', 'cancelled']);
 function summary(event: EventView): string {
   const d = event.details as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
+  const short = (v: unknown, max = 70) => {
+    const t = text(v);
+    return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+  };
   switch (event.kind) {
+    case 'created':
+      return [typeof d.size === 'number' ? formatBytes(d.size) : '', d.message ? `“${short(d.message)}”` : '', d.restoredFrom ? 'a rollback' : ''].filter(Boolean).join(' · ');
+    case 'linked':
+      return `${text(d.kind).replace(/_/g, ' ')} ${short(d.to, 12)}${d.value === false || d.remove === true ? ' (removed)' : ''}`;
     case 'status_changed':
       return `${text(d.from)} → ${text(d.to)}${d.reason ? ` (${text(d.reason)})` : ''}`;
     case 'backup_run':
       return `${text(d.endpoint)}: ${text(d.result)}${typeof d.bytesUploaded === 'number' ? `, ${formatBytes(d.bytesUploaded)} uploaded` : ''}${d.error ? ` — ${text(d.error)}` : ''}`;
     case 'validator_ran':
-      return `${text(d.validator)}: ${d.pass ? 'passed' : 'failed'}`;
+      return `${d.pass ? 'passed' : 'failed'}: ${short(d.validator)}`;
     case 'restored':
       return d.target ? `to ${text(d.target)}` : '';
     default: {
-      const keys = Object.keys(d).filter((k) => !['treeId', 'sha256', 'parentVersionId'].includes(k));
+      const keys = Object.keys(d).filter((k) => !['treeId', 'sha256', 'parentVersionId'].includes(k) && text(d[k]) !== '');
       return keys
         .slice(0, 3)
-        .map((k) => `${k}: ${text(d[k])}`)
+        .map((k) => `${k}: ${short(d[k], 40)}`)
         .join(' · ');
     }
   }

@@ -15,7 +15,7 @@ async function work(device: Device, round: number, operations: number): Promise<
 
 describe('compaction in the shared bucket', () => {
   it('keeps the number of manifest objects bounded, and a device offline through it catches up from snapshots', { timeout: 120_000 }, async () => {
-    world = new SyncWorld({ compactAfterUpdates: 5, manifestGraceMs: minute, offlineAfterMs: 10 * day });
+    world = new SyncWorld({ compactAfterUpdates: 5, minCompactionIntervalMs: 0, manifestGraceMs: minute, offlineAfterMs: 10 * day });
     await world.start();
     const a = await world.founder('a');
     await a.sync();
@@ -72,7 +72,7 @@ describe('compaction in the shared bucket', () => {
   });
 
   it('waits for a device that is behind but not offline too long', async () => {
-    world = new SyncWorld({ compactAfterUpdates: 2, manifestGraceMs: minute, offlineAfterMs: 10 * day });
+    world = new SyncWorld({ compactAfterUpdates: 2, minCompactionIntervalMs: 0, manifestGraceMs: minute, offlineAfterMs: 10 * day });
     await world.start();
     const a = await world.founder('a');
     await a.sync();

@@ -16,7 +16,9 @@ describe('bytes follow metadata', () => {
     const other = await a.add('other.bin', bytesFor('other', 80_000), 'misc');
     await a.add('weights.bin', bytesFor('w1', 80_000), 'models');
     await a.sync();
-    const b = await world.joiner('b');
+    let b = await world.joiner('b');
+    // A fresh process that has not synced (a CLI restore) reads through as well.
+    b = await world.restart(b);
     const fetched = () => b.engine.vault.readThrough.fetched.packs;
     expect(fetched()).toBe(0);
 

@@ -65,7 +65,7 @@ describe('random operations on three devices', { timeout: 120_000 }, () => {
   for (const seed of [1, 2, 3]) {
     it(`converge every time (seed ${seed})`, async () => {
       const rnd = random(seed);
-      world = new SyncWorld({ tripwireShare: 1, manifestGraceMs: 0, compactAfterUpdates: 25 });
+      world = new SyncWorld({ tripwireShare: 1, manifestGraceMs: 0, compactAfterUpdates: 25, minCompactionIntervalMs: 0 });
       await world.start();
       const counter = { created: 0, label: 0 };
       const stats = { compactions: 0, bucketDeletes: 0, snapshotsApplied: 0, restarts: 0 };
