@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CairnError } from '../../../src-shared/errors';
 import { BackUpNow, type BackupEngine } from '../../../src-main/electron/back-up-now';
 
-const endpoint = (name: string, role: 'backup' | 'sync') => ({ name, url: 'http://127.0.0.1:9000', region: 'us-east-1', bucket: 'b', prefix: '', role, bandwidthLimit: 0, source: 'settings' });
+const endpoint = (name: string, role: 'backup' | 'sync') => ({ name, url: 'http://127.0.0.1:9000', region: 'us-east-1', bucket: 'b', prefix: '', role, bandwidthLimit: 0, mirror: false, source: 'settings' });
 const report = (name: string, result: 'ok' | 'failed', error?: string) => ({
   jobId: `job-${name}`,
   endpoint: name,
