@@ -33,6 +33,8 @@ function flag(name: string): string | undefined {
 const versionCount = Number(flag('versions') ?? 100_000);
 const artifactCount = Number(flag('artifacts') ?? 10_000);
 const write = !process.argv.includes('--no-write');
+/** Print the main thread's hottest functions during the smooth scroll (CPU profile over CDP). */
+const profile = process.argv.includes('--profile');
 const hex = (bytes: number) => crypto.randomBytes(bytes).toString('hex');
 const extensions = ['.safetensors', '.gguf', '.csv', '.parquet', '.md', '.pdf', '.jsonl', '.bin'];
 
@@ -80,6 +82,8 @@ const scrollSource = `({ pxPerFrame, frames }) => new Promise((resolve) => {
   let placeholderFrames = 0;
   let last = performance.now();
   const startTop = body.scrollTop;
+  // Track the position here: reading scrollTop every frame would force a layout the app never asks for.
+  let position = startTop;
   let n = 0;
   const step = (now) => {
     deltas.push(now - last);
@@ -101,7 +105,8 @@ const scrollSource = `({ pxPerFrame, frames }) => new Promise((resolve) => {
       });
       return;
     }
-    body.scrollTop += pxPerFrame;
+    position += pxPerFrame;
+    body.scrollTop = position;
     requestAnimationFrame(step);
   };
   requestAnimationFrame((now) => { last = now; requestAnimationFrame(step); });
@@ -109,6 +114,25 @@ const scrollSource = `({ pxPerFrame, frames }) => new Promise((resolve) => {
 
 function scroll(page: Page, pxPerFrame: number, frames: number): Promise<ScrollStats> {
   return page.evaluate(`(${scrollSource})(${JSON.stringify({ pxPerFrame, frames })})`) as Promise<ScrollStats>;
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function printHotFunctions(cpu: CpuProfile): void {
+  const byId = new Map(cpu.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  cpu.samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    const name = frame ? `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber}` : '?';
+    self.set(name, (self.get(name) ?? 0) + (cpu.timeDeltas[i] ?? 0) / 1000);
+  });
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  console.log('main thread during the smooth scroll, self time (ms):');
+  for (const [name, ms] of top) console.log(`  ${ms.toFixed(0).padStart(6)}  ${name}`);
 }
 
 /** ms from navigation start to the Library's first rows, and to the full count. */
@@ -174,7 +198,13 @@ async function main() {
     const heapMB = await page.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1e6);
 
     await page.waitForTimeout(1000);
+    const cdp = profile ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     const smooth = await scroll(page, 40, 300);
+    if (cdp) printHotFunctions(((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile);
     const fling = await scroll(page, 4000, 120);
     console.log('scroll 40 px/frame', smooth);
     console.log('fling 4000 px/frame', fling);

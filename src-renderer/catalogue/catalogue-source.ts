@@ -1,115 +1,17 @@
 /**
- * Where views read the catalogue from. Today that is the local replica (Dexie tables
- * materialised from the manifest, see replica/), so the Library opens instantly and offline;
- * anything that needs the engine's judgement (links, validation, the audit log) is asked through
- * the contract. Views and stores use only this interface, so changing the source is one change.
+ * Which source the Library reads: the local copy once it has caught up with the engine (instant,
+ * offline, every filter), the engine directly until then (a first visit). Views and stores ask this
+ * module, so changing the rule is one change here.
  */
-import type { VersionStatus } from '../../src-shared/catalogue/lifecycle';
-import { db, type ArtifactRow, type VersionRow } from '../db/schema';
+import { useReplicaStore } from '../state/replica-store';
+import { engineSource } from './engine-source';
+import type { CatalogueSource } from './library-query';
+import { replicaIsComplete, replicaSource } from './replica-source';
 
-export type SortKey = 'name' | 'updated' | 'size';
-
-export interface LibraryQuery {
-  /** Words of the global search: each must match a name word prefix, a tag, a type or a sha256 prefix. */
-  text: string;
-  type: string | null;
-  tag: string | null;
-  status: VersionStatus | null;
-  collection: string | null;
-  showDeleted: boolean;
-  sort: SortKey;
-  descending: boolean;
+export async function currentSource(): Promise<CatalogueSource> {
+  if (useReplicaStore.getState().phase === 'ready') return replicaSource;
+  return (await replicaIsComplete()) ? replicaSource : engineSource;
 }
 
-export interface Facets {
-  types: string[];
-  tags: string[];
-  collections: { name: string; count: number }[];
-}
-
-export interface CatalogueSource {
-  /** The ids of the matching artifacts, in display order. */
-  queryArtifactIds(query: LibraryQuery): Promise<string[]>;
-  artifactRows(ids: readonly string[]): Promise<(ArtifactRow | undefined)[]>;
-  artifact(id: string): Promise<ArtifactRow | undefined>;
-  /** Every version of an artifact, in number order. */
-  versions(artifactId: string): Promise<VersionRow[]>;
-  facets(): Promise<Facets>;
-  counts(): Promise<{ artifacts: number; versions: number }>;
-}
-
-const sortIndex: Record<SortKey, 'nameLower' | 'updatedAt' | 'size'> = { name: 'nameLower', updated: 'updatedAt', size: 'size' };
-const hexPrefix = /^(?:sha256:)?([0-9a-f]{4,64})$/;
-
-/** Artifact ids matching one search word (union of name words, tags, type, digest prefix). */
-async function idsForWord(word: string): Promise<Set<string>> {
-  const found = new Set<string>();
-  const add = (keys: string[]) => keys.forEach((k) => found.add(k));
-  const digest = hexPrefix.exec(word)?.[1];
-  await Promise.all([
-    db.artifacts.where('words').startsWith(word).primaryKeys().then(add),
-    db.artifacts.where('tags').startsWithIgnoreCase(word).primaryKeys().then(add),
-    db.artifacts.where('type').startsWith(word).primaryKeys().then(add),
-    digest
-      ? db.versions
-          .where('sha256')
-          .startsWith(digest)
-          .limit(10_000)
-          .toArray()
-          .then((versions) => versions.forEach((v) => found.add(v.artifactId)))
-      : Promise.resolve(),
-  ]);
-  return found;
-}
-
-/**
- * Index-only work: the sorted primary keys come from one getAllKeys on the sort index, each
- * filter from one equality lookup, and they are intersected in memory. No row is read, so this
- * stays fast with 100k artifacts.
- */
-async function queryArtifactIds(query: LibraryQuery): Promise<string[]> {
-  // The versions table joins only for a digest search: a read that includes it waits for the
-  // replica's writes to it (the first sync writes 100k versions).
-  const words = query.text.toLowerCase().split(/\s+/).filter(Boolean);
-  const tables = words.some((w) => hexPrefix.test(w)) ? [db.artifacts, db.versions] : [db.artifacts];
-  return db.transaction('r', tables, async () => {
-    const filters: Promise<Set<string>>[] = [];
-    const keySet = (keys: Promise<string[]>) => keys.then((k) => new Set(k));
-    if (query.type) filters.push(keySet(db.artifacts.where('type').equals(query.type).primaryKeys()));
-    if (query.tag) filters.push(keySet(db.artifacts.where('tags').equals(query.tag).primaryKeys()));
-    if (query.status) filters.push(keySet(db.artifacts.where('status').equals(query.status).primaryKeys()));
-    if (query.collection) filters.push(keySet(db.artifacts.where('collection').equals(query.collection).primaryKeys()));
-    for (const word of words) filters.push(idsForWord(word));
-    const [ordered, deleted, ...sets] = await Promise.all([
-      db.artifacts.orderBy(sortIndex[query.sort]).primaryKeys(),
-      query.showDeleted ? Promise.resolve(new Set<string>()) : keySet(db.artifacts.where('deleted').equals(1).primaryKeys()),
-      ...filters,
-    ]);
-    const ids = ordered.filter((id) => !deleted.has(id) && sets.every((set) => set.has(id)));
-    return query.descending ? ids.reverse() : ids;
-  });
-}
-
-async function facets(): Promise<Facets> {
-  const [types, tags, collectionNames] = await Promise.all([
-    db.artifacts.orderBy('type').uniqueKeys(),
-    db.artifacts.orderBy('tags').uniqueKeys(),
-    db.artifacts.orderBy('collection').uniqueKeys(),
-  ]);
-  const collections = await Promise.all(
-    (collectionNames as string[]).map(async (name) => ({ name, count: await db.artifacts.where('collection').equals(name).count() })),
-  );
-  return { types: types as string[], tags: tags as string[], collections };
-}
-
-export const catalogueSource: CatalogueSource = {
-  queryArtifactIds,
-  artifactRows: (ids) => db.artifacts.bulkGet([...ids]),
-  artifact: (id) => db.artifacts.get(id),
-  versions: (artifactId) => db.versions.where('[artifactId+number]').between([artifactId, 0], [artifactId, Infinity]).toArray(),
-  facets,
-  async counts() {
-    const [artifacts, versions] = await Promise.all([db.artifacts.count(), db.versions.count()]);
-    return { artifacts, versions };
-  },
-};
+export type { ArtifactResults, CatalogueSource, Facets, LibraryQuery, SortKey } from './library-query';
+export { replicaArtifact, replicaVersions } from './replica-source';

@@ -98,9 +98,12 @@ export async function appendLog(row: LogRow, keep = 2000): Promise<void> {
   });
 }
 
+/** Set once the local copy has caught up with the engine for the first time (it is complete). */
+export const replicaCompleteKey = 'replica.complete';
+
 /** Drops everything derived from the manifest (the next start rebuilds it from the engine). */
 export async function clearCatalogueReplica(): Promise<void> {
   await db.transaction('rw', [db.artifacts, db.versions, db.manifestUpdates, db.meta], async () => {
-    await Promise.all([db.artifacts.clear(), db.versions.clear(), db.manifestUpdates.clear(), db.meta.delete('replica')]);
+    await Promise.all([db.artifacts.clear(), db.versions.clear(), db.manifestUpdates.clear(), db.meta.bulkDelete(['replica', replicaCompleteKey])]);
   });
 }

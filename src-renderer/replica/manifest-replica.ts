@@ -6,7 +6,7 @@
  */
 import { api, onConnectionState } from '../api/client';
 import { describeError } from '../api/errors';
-import { clearCatalogueReplica } from '../db/schema';
+import { clearCatalogueReplica, db, replicaCompleteKey } from '../db/schema';
 import { useReplicaStore } from '../state/replica-store';
 import type { ReplicaReport } from './replica-core';
 import { openReplicaPort, windowPort, type ReplicaPort } from './replica-port';
@@ -100,6 +100,7 @@ class ManifestReplica {
       performance.mark('replica-state-received');
       port.apply(update);
       await port.flush();
+      await db.meta.put({ key: replicaCompleteKey, value: true });
       performance.mark('replica-state-stored');
       store.set({ phase: 'ready', error: null, lastSyncAt: Date.now() });
     } catch (err) {

@@ -1,23 +1,24 @@
 import { create } from 'zustand';
-import { catalogueSource, type Facets, type LibraryQuery, type SortKey } from '../catalogue/catalogue-source';
 import { describeError } from '../api/errors';
+import { currentSource, type ArtifactResults, type Facets, type LibraryQuery, type SortKey } from '../catalogue/catalogue-source';
 import type { ArtifactRow } from '../db/schema';
 
 /**
- * The Library's query and the window of rows the table has asked for. The matching ids are held
- * in full (strings are cheap, 100k of them a few MB); rows are fetched a page at a time as the
- * virtualised table scrolls, kept in a bounded cache, and dropped when the replica changes.
+ * The Library's query, its results and the rows the table has asked for. Rows are read a page at
+ * a time as the virtualised table scrolls, kept in a bounded cache by position, and re-read
+ * when the catalogue changes (the previous rows stay on screen until then, so nothing flickers).
  */
 interface LibraryState {
   query: LibraryQuery;
-  ids: string[];
-  /** Fetched rows by id. Mutated in place (copying 100k entries per page would stall scrolling); `rowsVersion` tells React. */
-  rows: Map<string, ArtifactRow>;
+  total: number;
+  /** Fetched rows by position. Mutated in place (copying per page would stall scrolling); `rowsVersion` tells React. */
+  rows: Map<number, ArtifactRow>;
   rowsVersion: number;
   facets: Facets;
+  source: 'local copy' | 'engine' | null;
   loaded: boolean;
   error: string | null;
-  /** How long the last query took (ms), for the performance report. */
+  /** How long the last query took (ms). */
   queryMs: number;
   activeIndex: number;
   setQuery(patch: Partial<LibraryQuery>): void;
@@ -28,7 +29,7 @@ interface LibraryState {
 }
 
 const pageSize = 100;
-/** Rows kept in memory; beyond this, rows far from the window are dropped (and refetched if needed). */
+/** Rows kept in memory; beyond this, rows far from the window are dropped (and re-read if needed). */
 const maxCachedRows = 3000;
 const defaultQuery: LibraryQuery = {
   text: '',
@@ -41,6 +42,7 @@ const defaultQuery: LibraryQuery = {
   descending: false,
 };
 
+let results: ArtifactResults | null = null;
 let queryGeneration = 0;
 const pagesInFlight = new Set<number>();
 /** Pages read since the last query: rows from before it are shown until their page is re-read. */
@@ -48,10 +50,11 @@ const freshPages = new Set<number>();
 
 export const useLibraryStore = create<LibraryState>((set, get) => ({
   query: defaultQuery,
-  ids: [],
+  total: 0,
   rows: new Map(),
   rowsVersion: 0,
-  facets: { types: [], tags: [], collections: [] },
+  facets: { types: [], tags: [], collections: [], artifactCount: 0 },
+  source: null,
   loaded: false,
   error: null,
   queryMs: 0,
@@ -70,7 +73,7 @@ export const useLibraryStore = create<LibraryState>((set, get) => ({
   },
 
   setActiveIndex(index) {
-    const last = get().ids.length - 1;
+    const last = get().total - 1;
     set({ activeIndex: Math.max(0, Math.min(index, last)) });
   },
 
@@ -78,44 +81,64 @@ export const useLibraryStore = create<LibraryState>((set, get) => ({
     const generation = ++queryGeneration;
     const started = performance.now();
     try {
-      const [ids, facets] = await Promise.all([catalogueSource.queryArtifactIds(get().query), catalogueSource.facets()]);
+      const source = await currentSource();
+      const [found, facets] = await Promise.all([source.queryArtifacts(get().query), source.facets()]);
       if (generation !== queryGeneration) return; // a newer query is on its way
+      const changedSource = source.name !== get().source;
+      results = found;
       pagesInFlight.clear();
       freshPages.clear();
-      set({ ids, facets, loaded: true, error: null, queryMs: performance.now() - started, activeIndex: Math.min(get().activeIndex, Math.max(0, ids.length - 1)) });
+      set({
+        total: found.total,
+        facets,
+        source: source.name,
+        loaded: true,
+        error: null,
+        queryMs: performance.now() - started,
+        activeIndex: Math.min(get().activeIndex, Math.max(0, found.total - 1)),
+        // Positions mean something else after a new query; keep the old rows only for a re-read of the same one.
+        ...(changedSource ? { rows: new Map() } : {}),
+      });
     } catch (err) {
-      if (generation === queryGeneration) set({ error: `The library could not be read from the local copy: ${describeError(err)}`, loaded: true });
+      if (generation === queryGeneration) set({ error: `The library could not be read: ${describeError(err)}`, loaded: true });
     }
   },
 
   ensureRows(start, end) {
-    const { ids } = get();
+    const current = results;
+    const { total } = get();
+    if (!current) return;
     const generation = queryGeneration;
-    for (let page = Math.floor(start / pageSize); page * pageSize <= end && page * pageSize < ids.length; page += 1) {
-      const pageIds = ids.slice(page * pageSize, (page + 1) * pageSize);
+    for (let page = Math.floor(start / pageSize); page * pageSize <= end && page * pageSize < total; page += 1) {
       if (pagesInFlight.has(page) || freshPages.has(page)) continue;
       pagesInFlight.add(page);
-      void catalogueSource.artifactRows(pageIds).then(
+      void current.page(page * pageSize, pageSize).then(
         (found) => {
           if (generation !== queryGeneration) return;
           const cache = get().rows;
           if (cache.size > maxCachedRows) {
             const from = Math.max(0, start - maxCachedRows / 3);
             const to = end + maxCachedRows / 3;
-            const keep = new Set(get().ids.slice(from, to));
-            for (const id of cache.keys()) if (!keep.has(id)) cache.delete(id);
-            for (const p of freshPages) if (p < Math.floor(from / pageSize) || p > Math.floor(to / pageSize)) freshPages.delete(p);
+            for (const position of cache.keys()) if (position < from || position > to) cache.delete(position);
+            for (const p of freshPages) if ((p + 1) * pageSize < from || p * pageSize > to) freshPages.delete(p);
           }
-          for (const row of found) if (row) cache.set(row.id, row);
+          found.forEach((row, i) => cache.set(page * pageSize + i, row));
+          // A page that came back short (the list shrank): drop what was beyond its end.
+          for (let i = found.length; i < pageSize; i += 1) cache.delete(page * pageSize + i);
           pagesInFlight.delete(page);
           freshPages.add(page);
           set({ rowsVersion: get().rowsVersion + 1 });
         },
         (err: unknown) => {
           pagesInFlight.delete(page);
-          set({ error: `Rows could not be read from the local copy: ${describeError(err)}` });
+          set({ error: `Rows could not be read: ${describeError(err)}` });
         },
       );
     }
   },
 }));
+
+/** The artifact shown at a position, when its row has been read. */
+export function artifactAt(index: number): ArtifactRow | undefined {
+  return useLibraryStore.getState().rows.get(index);
+}

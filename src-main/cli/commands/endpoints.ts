@@ -51,7 +51,7 @@ export function registerEndpointCommands(program: Command, context: () => CliCon
       const ctx = context();
       const { endpoints } = await ctx.call('endpoints.list', {});
       ctx.out.result({ endpoints }, () =>
-        endpoints.length === 0 ? 'No endpoints yet. Add one with `cairn endpoint add`.' : endpoints.map((e) => `${e.name.padEnd(16)} ${e.role.padEnd(7)} ${e.url} ${e.bucket}${e.prefix ? `/${e.prefix}` : ''}${e.source === 'environment' ? '  (from ARTIFACT_* variables)' : ''}`).join('\n'),
+        endpoints.length === 0 ? 'No endpoints yet. Add one with `cairn endpoint add`.' : endpoints.map((e) => `${e.name.padEnd(16)} ${e.role.padEnd(7)} ${e.url} ${e.bucket}${e.prefix ? `/${e.prefix}` : ''}${e.mirror ? '  (mirrored)' : ''}${e.source === 'environment' ? '  (from ARTIFACT_* variables)' : ''}`).join('\n'),
       );
     });
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
@@ -59,10 +60,12 @@ export function registerRepositoryCommands(program: Command, context: () => CliC
       const ctx = context();
       const target = path.resolve(flags.to);
       const only = flags.path !== undefined ? { path: flags.path } : {};
-      if (flags.fromEndpoint !== undefined) {
-        const result = await ctx.call('restore.fromEndpoint', { endpoint: flags.fromEndpoint, version: what, target, ...only, overwrite: Boolean(flags.overwrite), anyStatus: Boolean(flags.anyStatus) });
+      // No local repository but ARTIFACT_* set (a new machine): restore from that endpoint.
+      const fromEndpoint = flags.fromEndpoint ?? (process.env.ARTIFACT_ENDPOINT && !existsSync(path.join(ctx.repositoryPath, 'config')) ? 'default' : undefined);
+      if (fromEndpoint !== undefined) {
+        const result = await ctx.call('restore.fromEndpoint', { endpoint: fromEndpoint, version: what, target, ...only, overwrite: Boolean(flags.overwrite), anyStatus: Boolean(flags.anyStatus) });
         const v = result.version;
-        ctx.out.result({ ...result, version: versionJson(v) }, () => `Restored ${v.collection}/${v.name}@v${v.number} from ${flags.fromEndpoint}: ${result.files} file(s), ${formatBytes(result.bytes)}, to ${result.target}`);
+        ctx.out.result({ ...result, version: versionJson(v) }, () => `Restored ${v.collection}/${v.name}@v${v.number} from ${fromEndpoint}: ${result.files} file(s), ${formatBytes(result.bytes)}, to ${result.target}`);
         return;
       }
       if (/^[0-9a-f]{64}$/.test(what)) {

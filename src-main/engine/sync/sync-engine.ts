@@ -57,12 +57,13 @@ const maxQuarantined = 1000;
  * A round:
  *  1. makes sure the bucket holds this repository (seeding an empty bucket);
  *  2. registers this device in the manifest the first time;
- *  3. uploads own packs, index segments, manifest updates (uploader.ts);
- *  4. reads every device's presence, copies other devices' new index segments, pulls their
+ *  3. reads pack GC proposals (and stops storing into proposed packs);
+ *  4. uploads own packs, index segments, manifest updates (uploader.ts);
+ *  5. reads every device's presence, copies other devices' new index segments, pulls their
  *     manifest objects through the tripwire (manifest-pull.ts);
- *  5. compacts when due and deletes own objects everyone has passed;
- *  6. fetches bytes of collections kept locally; answers and finishes pack GC proposals;
- *  7. publishes its presence (cursors) and saves its state.
+ *  6. compacts when due and deletes own objects everyone has passed (compaction.ts);
+ *  7. fetches bytes of collections kept locally; answers and finishes GC proposals (pack-gc.ts);
+ *  8. publishes its presence (cursors) and saves its state.
  */
 export class SyncEngine {
   private queue: Promise<unknown> = Promise.resolve();

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { asTombstoneCandidate, decodeRecordJson } from '../../../src-shared/catalogue/records';
+import { asTombstoneCandidate, decodeRecordJson, type TombstoneCandidate } from '../../../src-shared/catalogue/records';
 
 /**
  * Whether applying `update` to `doc` could remove anything from the catalogue, decided from the
@@ -13,13 +13,34 @@ import { asTombstoneCandidate, decodeRecordJson } from '../../../src-shared/cata
  * origin of a new item in the same update was replaced; any other deleted item was removed.
  */
 export function mayRemove(doc: Y.Doc, update: Uint8Array): boolean {
+  const effects = removalEffects(doc, update);
+  return effects.structural || effects.tombstones.some((candidate) => candidate.value);
+}
+
+export interface RemovalEffects {
+  /** It deletes items of the document without replacing them (never done by Cairn itself). */
+  structural: boolean;
+  /** Tombstone candidates (deletions and restores) the document does not have yet. */
+  tombstones: TombstoneCandidate[];
+}
+
+/** What `update` carries that could remove something from `doc` (see mayRemove). */
+export function removalEffects(doc: Y.Doc, update: Uint8Array): RemovalEffects {
   const { structs, ds } = Y.decodeUpdateV2(Y.diffUpdateV2(update, Y.encodeStateVector(doc)));
   const replaced = new Set<string>();
+  const tombstones: TombstoneCandidate[] = [];
   for (const struct of structs) {
     if (!(struct instanceof Y.Item)) continue;
     if (struct.origin) replaced.add(idKey(struct.origin.client, struct.origin.clock));
-    if (struct.content instanceof Y.ContentBinary && isDeletionTombstone(struct.content.content)) return true;
+    if (struct.content instanceof Y.ContentBinary) {
+      const candidate = asTombstoneCandidate(decodeRecordJson(struct.content.content));
+      if (candidate) tombstones.push(candidate);
+    }
   }
+  return { structural: removesWithoutReplacing(doc, ds, replaced), tombstones };
+}
+
+function removesWithoutReplacing(doc: Y.Doc, ds: ReturnType<typeof Y.decodeUpdateV2>['ds'], replaced: ReadonlySet<string>): boolean {
   for (const [client, deletes] of ds.clients) {
     const ours = doc.store.clients.get(client);
     if (!ours || ours.length === 0) continue; // nothing of this writer here to remove
@@ -39,8 +60,4 @@ export function mayRemove(doc: Y.Doc, update: Uint8Array): boolean {
 
 function idKey(client: number, clock: number): string {
   return `${client}:${clock}`;
-}
-
-function isDeletionTombstone(bytes: Uint8Array): boolean {
-  return asTombstoneCandidate(decodeRecordJson(bytes))?.value === true;
 }

@@ -35,7 +35,7 @@ function summary(event: EventView): string {
     case 'created':
       return [typeof d.size === 'number' ? formatBytes(d.size) : '', d.message ? `“${short(d.message)}”` : '', d.restoredFrom ? 'a rollback' : ''].filter(Boolean).join(' · ');
     case 'linked':
-      return `${text(d.kind).replace(/_/g, ' ')} ${short(d.to, 12)}${d.value === false || d.remove === true ? ' (removed)' : ''}`;
+      return `${text(d.kind).replace(/_/g, ' ')} ${short(d.to, 12)}${d.removed === true ? ' (removed)' : ''}`;
     case 'status_changed':
       return `${text(d.from)} → ${text(d.to)}${d.reason ? ` (${text(d.reason)})` : ''}`;
     case 'backup_run':

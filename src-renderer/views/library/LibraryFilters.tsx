@@ -2,12 +2,13 @@ import { versionStatuses, type VersionStatus } from '../../../src-shared/catalog
 import type { SortKey } from '../../catalogue/catalogue-source';
 import { statusLabels } from '../../format';
 import { useLibraryStore } from '../../state/library-store';
+import { useShallow } from 'zustand/react/shallow';
 
 const sortLabels: Record<SortKey, string> = { name: 'Name', updated: 'Last updated', size: 'Size' };
 
 /** Type, tag and status filters and the sort order; the collection is chosen in CollectionsBar. */
 export function LibraryFilters() {
-  const { query, facets, setQuery } = useLibraryStore();
+  const { query, facets, setQuery } = useLibraryStore(useShallow((s) => ({ query: s.query, facets: s.facets, setQuery: s.setQuery })));
   const active = query.type || query.tag || query.status || query.collection || query.text || query.showDeleted;
   return (
     <div className="filters" role="group" aria-label="Filters">

@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { SortKey } from '../../catalogue/catalogue-source';
 import { StatusBadge } from '../../components/StatusBadge';
 import { listKeyDown } from '../../components/use-list-keyboard';
@@ -58,13 +59,46 @@ function Cells({ row }: { row: ArtifactRow }) {
   );
 }
 
+interface RowProps {
+  index: number;
+  start: number;
+  row: ArtifactRow | undefined;
+  active: boolean;
+  onOpen: (index: number) => void;
+}
+
+/** One row; memoised, so fetching a page re-renders only the rows whose data arrived. */
+const GridRow = memo(function GridRow({ index, start, row, active, onOpen }: RowProps) {
+  return (
+    <div
+      id={`library-row-${index}`}
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={active}
+      className={active ? 'grid-row grid-row-active' : 'grid-row'}
+      style={{ transform: `translateY(${start}px)`, height: rowHeight }}
+      onClick={() => onOpen(index)}
+    >
+      {row ? (
+        <Cells row={row} />
+      ) : (
+        <div role="gridcell" className="cell-loading">
+          Loading…
+        </div>
+      )}
+    </div>
+  );
+});
+
 /**
  * The artifacts as a virtualised grid: only the rows in view exist in the DOM, and only their
  * pages are read from IndexedDB, so 100k rows scroll like 100. The grid is one tab stop; arrow
  * keys move the active row (aria-activedescendant), Enter opens it.
  */
 export function LibraryTable() {
-  const { ids, rows, rowsVersion, query, activeIndex, setActiveIndex, ensureRows, sortBy } = useLibraryStore();
+  const { ids, rows, rowsVersion, query, activeIndex, setActiveIndex, ensureRows, sortBy } = useLibraryStore(
+    useShallow((s) => ({ ids: s.ids, rows: s.rows, rowsVersion: s.rowsVersion, query: s.query, activeIndex: s.activeIndex, setActiveIndex: s.setActiveIndex, ensureRows: s.ensureRows, sortBy: s.sortBy })),
+  );
   const openArtifact = useNavigationStore((s) => s.openArtifact);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -90,6 +124,12 @@ export function LibraryTable() {
     const id = ids[index];
     if (id) openArtifact(id);
   };
+  // Stable for the memoised rows: reads the current ids when clicked.
+  const openAt = useRef((index: number) => {
+    useLibraryStore.getState().setActiveIndex(index);
+    const id = useLibraryStore.getState().ids[index];
+    if (id) useNavigationStore.getState().openArtifact(id);
+  }).current;
   const activate = (index: number) => {
     setActiveIndex(index);
     virtualizer.scrollToIndex(index, { align: 'auto' });
@@ -128,33 +168,9 @@ export function LibraryTable() {
       </div>
       <div role="rowgroup" className="grid-body" ref={scroller} data-testid="library-scroller">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => {
-            const id = ids[item.index] as string;
-            const row = rows.get(id);
-            return (
-              <div
-                key={id}
-                id={`library-row-${item.index}`}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={item.index === activeIndex}
-                className={item.index === activeIndex ? 'grid-row grid-row-active' : 'grid-row'}
-                style={{ transform: `translateY(${item.start}px)`, height: rowHeight }}
-                onClick={() => {
-                  setActiveIndex(item.index);
-                  open(item.index);
-                }}
-              >
-                {row ? (
-                  <Cells row={row} />
-                ) : (
-                  <div role="gridcell" className="cell-loading">
-                    Loading…
-                  </div>
-                )}
-              </div>
-            );
-          })}
+          {items.map((item) => (
+            <GridRow key={ids[item.index]} index={item.index} start={item.start} row={rows.get(ids[item.index] as string)} active={item.index === activeIndex} onOpen={openAt} />
+          ))}
         </div>
       </div>
     </div>

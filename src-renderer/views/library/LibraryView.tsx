@@ -8,6 +8,7 @@ import { CollectionsBar } from './CollectionsBar';
 import { LibraryFilters } from './LibraryFilters';
 import { LibraryTable } from './LibraryTable';
 import { Welcome } from './Welcome';
+import { useShallow } from 'zustand/react/shallow';
 
 const refreshDelayMs = 150;
 
@@ -23,7 +24,7 @@ function useLibraryFollowsReplica() {
 
 export function LibraryView() {
   useLibraryFollowsReplica();
-  const { ids, loaded, error, query, facets } = useLibraryStore();
+  const { ids, loaded, error, query, facets } = useLibraryStore(useShallow((s) => ({ ids: s.ids, loaded: s.loaded, error: s.error, query: s.query, facets: s.facets })));
   const replica = useReplicaStore();
   const [adding, setAdding] = useState(false);
   const total = facets.collections.reduce((sum, c) => sum + c.count, 0);

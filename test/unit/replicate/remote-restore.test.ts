@@ -69,13 +69,14 @@ describe('restore from an endpoint alone', () => {
     await backupRepository(vault.backend, scratch.track(endpointBackend(s3Endpoint('remote', server.endpoint, 'remote-cli'))));
 
     const machine = await scratch.temp('new-machine');
-    const target = machine.join('out');
-    const result = await runCli(['--repo', machine.join('no-repository-here'), '--json', 'restore', 'model.bin@v1', '--to', target, '--from-endpoint', 'default'], {
-      env: { ARTIFACT_ENDPOINT: server.endpoint, ARTIFACT_BUCKET: 'remote-cli', ARTIFACT_ACCESS_KEY: 'S3RVER', ARTIFACT_SECRET_KEY: 'S3RVER', CAIRN_PASSWORD: 'pw' },
-      guardMs: 60_000,
-    });
-    expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ files: 1, bytes: bytes.length, version: { reference: 'default/model.bin@v1' } });
-    expect((await fs.readFile(path.join(target, 'model.bin'))).equals(bytes)).toBe(true);
-  }, 60_000);
+    const env = { ARTIFACT_ENDPOINT: server.endpoint, ARTIFACT_BUCKET: 'remote-cli', ARTIFACT_ACCESS_KEY: 'S3RVER', ARTIFACT_SECRET_KEY: 'S3RVER', CAIRN_PASSWORD: 'pw' };
+    // Named explicitly, and implied: with no local repository, ARTIFACT_* is where versions are.
+    for (const [out, extra] of [['named', ['--from-endpoint', 'default']], ['implied', []]] as const) {
+      const target = machine.join(out);
+      const result = await runCli(['--repo', machine.join('no-repository-here'), '--json', 'restore', 'model.bin@v1', '--to', target, ...extra], { env, guardMs: 60_000 });
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ files: 1, bytes: bytes.length, version: { reference: 'default/model.bin@v1' } });
+      expect((await fs.readFile(path.join(target, 'model.bin'))).equals(bytes)).toBe(true);
+    }
+  }, 120_000);
 });
