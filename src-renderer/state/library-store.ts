@@ -14,6 +14,8 @@ interface LibraryState {
   /** Fetched rows by position. Mutated in place (copying per page would stall scrolling); `rowsVersion` tells React. */
   rows: Map<number, ArtifactRow>;
   rowsVersion: number;
+  /** Bumped by every refresh: the table asks for its rows again. */
+  resultsVersion: number;
   facets: Facets;
   source: 'local copy' | 'engine' | null;
   loaded: boolean;
@@ -43,6 +45,8 @@ const defaultQuery: LibraryQuery = {
 };
 
 let results: ArtifactResults | null = null;
+/** The query (and source) the cached rows belong to: rows of another one are dropped on arrival of new results. */
+let rowsKey = '';
 let queryGeneration = 0;
 const pagesInFlight = new Set<number>();
 /** Pages read since the last query: rows from before it are shown until their page is re-read. */
@@ -53,6 +57,7 @@ export const useLibraryStore = create<LibraryState>((set, get) => ({
   total: 0,
   rows: new Map(),
   rowsVersion: 0,
+  resultsVersion: 0,
   facets: { types: [], tags: [], collections: [], artifactCount: 0 },
   source: null,
   loaded: false,
@@ -84,20 +89,23 @@ export const useLibraryStore = create<LibraryState>((set, get) => ({
       const source = await currentSource();
       const [found, facets] = await Promise.all([source.queryArtifacts(get().query), source.facets()]);
       if (generation !== queryGeneration) return; // a newer query is on its way
-      const changedSource = source.name !== get().source;
+      const key = JSON.stringify([source.name, get().query]);
+      const sameRows = key === rowsKey;
+      rowsKey = key;
       results = found;
       pagesInFlight.clear();
       freshPages.clear();
       set({
         total: found.total,
+        resultsVersion: get().resultsVersion + 1,
         facets,
         source: source.name,
         loaded: true,
         error: null,
         queryMs: performance.now() - started,
         activeIndex: Math.min(get().activeIndex, Math.max(0, found.total - 1)),
-        // Positions mean something else after a new query; keep the old rows only for a re-read of the same one.
-        ...(changedSource ? { rows: new Map() } : {}),
+        // Positions mean other artifacts after a new query; the same query keeps its rows until they are re-read.
+        ...(sameRows ? {} : { rows: new Map() }),
       });
     } catch (err) {
       if (generation === queryGeneration) set({ error: `The library could not be read: ${describeError(err)}`, loaded: true });

@@ -16,13 +16,13 @@ interface NoticesState {
 }
 
 let nextId = 1;
-const infoLifetimeMs = 6000;
+const infoLifetimeMs = 4000;
 
 export const useNoticesStore = create<NoticesState>((set, get) => ({
   notices: [],
   push(kind, text) {
     const id = nextId++;
-    set({ notices: [...get().notices.slice(-4), { id, kind, text }] });
+    set({ notices: [...get().notices.slice(-2), { id, kind, text }] });
     if (kind !== 'error') setTimeout(() => get().dismiss(id), infoLifetimeMs);
   },
   dismiss(id) {

@@ -1,6 +1,5 @@
-import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
-import { catalogueSource } from '../../catalogue/catalogue-source';
+import { useArtifact } from '../../catalogue/use-artifact';
 import { Dialog } from '../../components/Dialog';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatBytes, formatCount } from '../../format';
@@ -22,8 +21,9 @@ function useDetailFollowsReplica() {
 
 export function ArtifactView({ artifactId }: { artifactId: string }) {
   const closeArtifact = useNavigationStore((s) => s.closeArtifact);
-  const artifact = useLiveQuery(() => catalogueSource.artifact(artifactId), [artifactId], null);
-  const versions = useLiveQuery(() => catalogueSource.versions(artifactId), [artifactId]);
+  const data = useArtifact(artifactId);
+  const artifact = data.state === 'found' ? data.artifact : undefined;
+  const versions = data.state === 'found' ? data.versions : undefined;
   const { selectedVersionId, select, busy } = useArtifactStore();
   const [confirmDelete, setConfirmDelete] = useState(false);
   useDetailFollowsReplica();
@@ -37,14 +37,16 @@ export function ArtifactView({ artifactId }: { artifactId: string }) {
   }, [versions, selectedVersionId, artifact?.headVersionId, select]);
   useEffect(() => () => useArtifactStore.getState().select(null), [artifactId]);
 
-  if (artifact === null) return <p className="muted">Opening…</p>;
-  if (artifact === undefined) {
+  if (data.state === 'loading') return <p className="muted">Opening…</p>;
+  if (data.state === 'missing' || !artifact) {
     return (
       <section className="view">
         <button type="button" className="link-button" onClick={closeArtifact}>
           ← Library
         </button>
-        <p className="empty">This artifact is not in the local copy. It may belong to another repository, or the copy is still catching up.</p>
+        <p className="empty" role="alert">
+          This artifact was not found{data.state === 'missing' && data.error ? `: ${data.error}` : '.'} It may have been deleted, or belong to another repository.
+        </p>
       </section>
     );
   }

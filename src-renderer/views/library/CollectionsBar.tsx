@@ -6,7 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 export function CollectionsBar() {
   const { query, facets, setQuery } = useLibraryStore(useShallow((s) => ({ query: s.query, facets: s.facets, setQuery: s.setQuery })));
   if (facets.collections.length < 2 && !query.collection) return null;
-  const total = facets.collections.reduce((sum, c) => sum + c.count, 0);
+  const total = facets.artifactCount;
   const options = [{ name: null as string | null, label: 'All collections', count: total }, ...facets.collections.map((c) => ({ name: c.name as string | null, label: c.name, count: c.count }))];
   return (
     <div className="collections" role="group" aria-label="Collections">

@@ -6,7 +6,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { listKeyDown } from '../../components/use-list-keyboard';
 import type { ArtifactRow } from '../../db/schema';
 import { formatBytes, formatDateTime, formatRelative } from '../../format';
-import { useLibraryStore } from '../../state/library-store';
+import { artifactAt, useLibraryStore } from '../../state/library-store';
 import { useNavigationStore } from '../../state/navigation-store';
 
 export const rowHeight = 36;
@@ -96,13 +96,13 @@ const GridRow = memo(function GridRow({ index, start, row, active, onOpen }: Row
  * keys move the active row (aria-activedescendant), Enter opens it.
  */
 export function LibraryTable() {
-  const { ids, rows, rowsVersion, query, activeIndex, setActiveIndex, ensureRows, sortBy } = useLibraryStore(
-    useShallow((s) => ({ ids: s.ids, rows: s.rows, rowsVersion: s.rowsVersion, query: s.query, activeIndex: s.activeIndex, setActiveIndex: s.setActiveIndex, ensureRows: s.ensureRows, sortBy: s.sortBy })),
+  const { total, rows, rowsVersion, resultsVersion, query, activeIndex, setActiveIndex, ensureRows, sortBy } = useLibraryStore(
+    useShallow((s) => ({ total: s.total, rows: s.rows, rowsVersion: s.rowsVersion, resultsVersion: s.resultsVersion, query: s.query, activeIndex: s.activeIndex, setActiveIndex: s.setActiveIndex, ensureRows: s.ensureRows, sortBy: s.sortBy })),
   );
   const openArtifact = useNavigationStore((s) => s.openArtifact);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: ids.length,
+    count: total,
     getScrollElement: () => scroller.current,
     estimateSize: () => rowHeight,
     overscan: 12,
@@ -112,8 +112,8 @@ export function LibraryTable() {
   const last = items[items.length - 1]?.index ?? 0;
 
   useEffect(() => {
-    if (ids.length > 0) ensureRows(first, last);
-  }, [first, last, ids, rowsVersion, ensureRows]);
+    if (total > 0) ensureRows(first, last);
+  }, [first, last, total, rowsVersion, resultsVersion, ensureRows]);
   useEffect(() => {
     if (firstRowsMarked || rows.size === 0) return;
     firstRowsMarked = true;
@@ -121,14 +121,14 @@ export function LibraryTable() {
   }, [rows, rowsVersion]);
 
   const open = (index: number) => {
-    const id = ids[index];
-    if (id) openArtifact(id);
+    const row = artifactAt(index);
+    if (row) openArtifact(row.id);
   };
-  // Stable for the memoised rows: reads the current ids when clicked.
+  // Stable for the memoised rows: reads the current row when clicked.
   const openAt = useRef((index: number) => {
     useLibraryStore.getState().setActiveIndex(index);
-    const id = useLibraryStore.getState().ids[index];
-    if (id) useNavigationStore.getState().openArtifact(id);
+    const row = artifactAt(index);
+    if (row) useNavigationStore.getState().openArtifact(row.id);
   }).current;
   const activate = (index: number) => {
     setActiveIndex(index);
@@ -140,11 +140,11 @@ export function LibraryTable() {
       className="grid"
       role="grid"
       aria-label="Artifacts"
-      aria-rowcount={ids.length + 1}
+      aria-rowcount={total + 1}
       aria-colcount={columns.length}
-      aria-activedescendant={ids.length > 0 ? `library-row-${activeIndex}` : undefined}
+      aria-activedescendant={total > 0 ? `library-row-${activeIndex}` : undefined}
       tabIndex={0}
-      onKeyDown={listKeyDown({ count: ids.length, active: activeIndex, setActive: activate, onOpen: open, pageSize: 15 })}
+      onKeyDown={listKeyDown({ count: total, active: activeIndex, setActive: activate, onOpen: open, pageSize: 15 })}
       data-testid="library-grid"
     >
       <div role="rowgroup" className="grid-head">
@@ -169,7 +169,7 @@ export function LibraryTable() {
       <div role="rowgroup" className="grid-body" ref={scroller} data-testid="library-scroller">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => (
-            <GridRow key={ids[item.index]} index={item.index} start={item.start} row={rows.get(ids[item.index] as string)} active={item.index === activeIndex} onOpen={openAt} />
+            <GridRow key={item.index} index={item.index} start={item.start} row={rows.get(item.index)} active={item.index === activeIndex} onOpen={openAt} />
           ))}
         </div>
       </div>
