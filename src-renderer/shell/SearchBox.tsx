@@ -14,11 +14,7 @@ export function SearchBox() {
   useEffect(() => setDraft(text), [text]);
   useEffect(() => {
     if (draft === text) return;
-    const timer = setTimeout(() => {
-      setQuery({ text: draft });
-      const nav = useNavigationStore.getState();
-      if (nav.view !== 'library' || nav.artifactId) nav.closeArtifact();
-    }, searchDelayMs);
+    const timer = setTimeout(() => setQuery({ text: draft }), searchDelayMs);
     return () => clearTimeout(timer);
   }, [draft, text, setQuery]);
 
@@ -46,7 +42,13 @@ export function SearchBox() {
         type="search"
         placeholder="Search name, tag, type or sha256…  ( / )"
         value={draft}
-        onChange={(event) => setDraft(event.target.value)}
+        onChange={(event) => {
+          setDraft(event.target.value);
+          // Typing shows the Library at once (not when the debounce fires, which could close an
+          // artifact opened in between).
+          const nav = useNavigationStore.getState();
+          if (nav.view !== 'library' || nav.artifactId) nav.closeArtifact();
+        }}
         onKeyDown={(event) => {
           if (event.key === 'Escape' && draft) {
             event.preventDefault();

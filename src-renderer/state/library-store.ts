@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { describeError } from '../api/errors';
+import { describeError, errorCode } from '../api/errors';
 import { currentSource, type ArtifactResults, type Facets, type LibraryQuery, type SortKey } from '../catalogue/catalogue-source';
 import type { ArtifactRow } from '../db/schema';
 
@@ -108,7 +108,9 @@ export const useLibraryStore = create<LibraryState>((set, get) => ({
         ...(sameRows ? {} : { rows: new Map() }),
       });
     } catch (err) {
-      if (generation === queryGeneration) set({ error: `The library could not be read: ${describeError(err)}`, loaded: true });
+      if (generation !== queryGeneration) return;
+      // A refused token is said once, above every view (shell/EngineAlert).
+      set({ error: errorCode(err) === 'UNAUTHORIZED' ? null : `The library could not be read: ${describeError(err)}`, loaded: true });
     }
   },
 
