@@ -105,8 +105,12 @@ export async function runDesktop(paths: DesktopPaths = defaultDesktopPaths()): P
 
   // The desktop opens (or creates) the embedded repository; an encrypted one takes its
   // passphrase from the environment until the unlock dialog exists.
+  // Endpoint secrets live in the OS keychain (safeStorage), never in a plain file.
+  let warnLater: (message: string) => void = (message) => console.warn(message);
+  const secrets = new SecretStore({ directory: app.getPath('userData'), safeStorage, platform: process.platform, onWeakBackend: (message) => warnLater(message) });
   const owner = await startOwningEngine({
     purpose: 'the Cairn desktop app',
+    endpointSecrets: secrets,
     logEcho: 'info',
     createIfMissing: true,
     watchFolders: true,
@@ -114,11 +118,11 @@ export async function runDesktop(paths: DesktopPaths = defaultDesktopPaths()): P
   });
   const engine = owner.engine;
   const warn = (message: string) => engine.log.warn(message, 'desktop');
+  warnLater = warn;
 
   const userData = app.getPath('userData');
   const settings = await DesktopSettings.load(userData, warn);
   applyStartAtLogin(app, process.platform, settings.startAtLogin);
-  const secrets = new SecretStore({ directory: userData, safeStorage, platform: process.platform, onWeakBackend: warn });
 
   // Closing the window hides it; only a real quit closes it (see hideOnClose).
   let quitting = false;

@@ -8,7 +8,7 @@ import { catalogueBridge } from './api/catalogue-bridge';
 import { endpointHandlers } from './api/endpoint-handlers';
 import { repositoryHandlers } from './api/repository-handlers';
 import { catalogueJobRecorder, vaultHandlers } from './api/vault-handlers';
-import { EndpointStore } from './endpoints/config';
+import { EndpointStore, type EndpointSecrets } from './endpoints/config';
 import { endpointBackend } from './endpoints/endpoint-backend';
 import { EngineMetrics } from './observability/engine-metrics';
 import { BackupService } from './replicate/backup-service';
@@ -43,6 +43,8 @@ export interface EngineOptions {
    * purpose is shown to anyone who finds the repository locked ("cairn serve", …).
    */
   lock?: { purpose: string; onStaleTakeover?: (previous: OwnerRecord) => void };
+  /** An OS keychain for endpoint secrets (the desktop's safeStorage); a 0600 file otherwise. */
+  endpointSecrets?: EndpointSecrets;
   /** Watch the configured folders (the engine that owns the repository). */
   watchFolders?: boolean;
   /** Run the sync loop while a sync endpoint is configured (the engine that owns the repository). */
@@ -88,7 +90,7 @@ export class Engine {
       log: this.log,
       instrument: (backend) => this.metrics.instrument(backend, { kind: 'repository' }),
     });
-    const endpoints = EndpointStore.forLocalDir(this.vault.localDir);
+    const endpoints = EndpointStore.forLocalDir(this.vault.localDir, options.endpointSecrets ?? null);
     this.backups = new BackupService({
       local: () => this.vault.backend,
       endpoints,

@@ -79,12 +79,29 @@ export function parseEndpoint(input: unknown): EndpointConfig {
   return parsed.data;
 }
 
+/**
+ * Where endpoint secrets go when the host has an OS keychain (the desktop: Electron
+ * safeStorage). Without one, the secret stays in the 0600 endpoint file.
+ */
+export interface EndpointSecrets {
+  get(name: string): Promise<string | null>;
+  set(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<boolean>;
+}
+
+/** Written in place of a secret that lives in the keychain. */
+const inKeychain = '@keychain';
+const secretName = (endpoint: string) => `endpoint:${endpoint}:secretAccessKey`;
+
 /** Reads and writes the endpoint list of one repository on this device. */
 export class EndpointStore {
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly secrets: EndpointSecrets | null = null,
+  ) {}
 
-  static forLocalDir(localDir: string): EndpointStore {
-    return new EndpointStore(path.join(localDir, 'endpoints.json'));
+  static forLocalDir(localDir: string, secrets: EndpointSecrets | null = null): EndpointStore {
+    return new EndpointStore(path.join(localDir, 'endpoints.json'), secrets);
   }
 
   async list(env: NodeJS.ProcessEnv = process.env): Promise<EndpointConfig[]> {
@@ -106,17 +123,40 @@ export class EndpointStore {
   }
 
   async upsert(endpoint: EndpointConfig): Promise<void> {
-    const all = (await this.read()).filter((e) => e.name !== endpoint.name);
-    await this.write([...all, endpoint]);
+    const all = (await this.readStored()).filter((e) => e.name !== endpoint.name);
+    let stored = endpoint;
+    if (this.secrets) {
+      await this.secrets.set(secretName(endpoint.name), endpoint.secretAccessKey);
+      stored = { ...endpoint, secretAccessKey: inKeychain };
+    }
+    await this.write([...all, stored]);
   }
 
   async remove(name: string): Promise<void> {
-    const all = await this.read();
+    const all = await this.readStored();
     if (!all.some((e) => e.name === name)) throw new EndpointNotFoundError(name, all.map((e) => e.name));
     await this.write(all.filter((e) => e.name !== name));
+    await this.secrets?.delete(secretName(name));
   }
 
+  /** The endpoints with their secrets filled in from the keychain where they live. */
   private async read(): Promise<EndpointConfig[]> {
+    const stored = await this.readStored();
+    return Promise.all(
+      stored.map(async (endpoint) => {
+        if (endpoint.secretAccessKey !== inKeychain) return endpoint;
+        const secret = this.secrets ? await this.secrets.get(secretName(endpoint.name)) : null;
+        if (secret === null) {
+          throw new CairnError('NOT_FOUND', `The secret key of endpoint "${endpoint.name}" is kept in the desktop app's keychain, which is not available here (or lost it).`, {
+            hint: 'Use the endpoint from the desktop app, or add it again here with `cairn endpoint add`.',
+          });
+        }
+        return { ...endpoint, secretAccessKey: secret };
+      }),
+    );
+  }
+
+  private async readStored(): Promise<EndpointConfig[]> {
     let text: string;
     try {
       text = await fs.readFile(this.file, 'utf8');
