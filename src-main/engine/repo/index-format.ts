@@ -1,4 +1,5 @@
-import { blobTypeFromCode, blobTypes, type BlobLocation, type Cipher } from './blob';
+import type { BlobLocation, Cipher } from './blob';
+import { blobEntrySize, readBlobEntry, writeBlobEntry } from './blob-entry';
 import { CorruptRepositoryError } from './errors';
 
 /**
@@ -12,7 +13,7 @@ import { CorruptRepositoryError } from './errors';
  */
 const magic = Buffer.from('CRNI');
 const formatVersion = 1;
-const entrySize = 46;
+const entrySize = blobEntrySize;
 
 export type IndexEntries = Map<string, Array<{ id: string } & Omit<BlobLocation, 'packId'>>>;
 
@@ -31,12 +32,7 @@ export function encodeIndexSegment(key: string, packs: IndexEntries, cipher: Cip
     payload.writeUInt32LE(blobs.length, at + 32);
     at += 36;
     for (const blob of blobs) {
-      payload.writeUInt8(blobTypes[blob.type], at);
-      payload.writeUInt8(blob.compressed ? 1 : 0, at + 1);
-      payload.write(blob.id, at + 2, 32, 'hex');
-      payload.writeUInt32LE(blob.offset, at + 34);
-      payload.writeUInt32LE(blob.storedLength, at + 38);
-      payload.writeUInt32LE(blob.plainLength, at + 42);
+      writeBlobEntry(payload, at, blob);
       at += entrySize;
     }
   }
@@ -64,16 +60,9 @@ export function decodeIndexSegment(key: string, bytes: Buffer, cipher: Cipher | 
     if (at + count * entrySize > payload.length) throw fail();
     const blobs: Array<{ id: string } & Omit<BlobLocation, 'packId'>> = [];
     for (let i = 0; i < count; i++, at += entrySize) {
-      const type = blobTypeFromCode(payload.readUInt8(at));
-      if (!type) throw new CorruptRepositoryError(what, `an entry has an unknown blob type`);
-      blobs.push({
-        type,
-        compressed: (payload.readUInt8(at + 1) & 1) === 1,
-        id: payload.toString('hex', at + 2, at + 34),
-        offset: payload.readUInt32LE(at + 34),
-        storedLength: payload.readUInt32LE(at + 38),
-        plainLength: payload.readUInt32LE(at + 42),
-      });
+      const blob = readBlobEntry(payload, at);
+      if (!blob) throw new CorruptRepositoryError(what, `an entry has an unknown blob type`);
+      blobs.push(blob);
     }
     packs.set(packId, blobs);
   }

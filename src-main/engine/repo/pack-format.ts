@@ -1,5 +1,6 @@
 import type { Backend } from '../backends/backend';
-import { blobTypeFromCode, blobTypes, packKey, type Cipher, type PackedBlob } from './blob';
+import { packKey, type Cipher, type PackedBlob } from './blob';
+import { blobEntrySize, readBlobEntry, writeBlobEntry } from './blob-entry';
 import { CorruptRepositoryError } from './errors';
 
 /**
@@ -16,7 +17,7 @@ export const packFooterSize = 12;
 const packMagic = Buffer.from('CRNP');
 const trailerMagic = Buffer.from('CRNT');
 const formatVersion = 1;
-const entrySize = 46;
+const entrySize = blobEntrySize;
 export const trailerAad = Buffer.from('cairn pack trailer v1');
 
 export function encodeTrailer(blobs: readonly PackedBlob[], cipher: Cipher | null): Buffer {
@@ -26,12 +27,7 @@ export function encodeTrailer(blobs: readonly PackedBlob[], cipher: Cipher | nul
   plain.writeUInt32LE(blobs.length, 5);
   let at = 9;
   for (const blob of blobs) {
-    plain.writeUInt8(blobTypes[blob.type], at);
-    plain.writeUInt8(blob.compressed ? 1 : 0, at + 1);
-    plain.write(blob.id, at + 2, 32, 'hex');
-    plain.writeUInt32LE(blob.offset, at + 34);
-    plain.writeUInt32LE(blob.storedLength, at + 38);
-    plain.writeUInt32LE(blob.plainLength, at + 42);
+    writeBlobEntry(plain, at, blob);
     at += entrySize;
   }
   const stored = cipher ? cipher.seal(plain, trailerAad) : plain;
@@ -63,16 +59,8 @@ export function decodeTrailer(stored: Buffer, packId: string, cipher: Cipher | n
   if (plain.length !== 9 + count * entrySize) throw new CorruptRepositoryError(`Pack ${packId}`, 'its trailer has the wrong length');
   const blobs: PackedBlob[] = [];
   for (let i = 0, at = 9; i < count; i++, at += entrySize) {
-    const type = blobTypeFromCode(plain.readUInt8(at));
-    if (!type) throw new CorruptRepositoryError(`Pack ${packId}`, `blob ${i} has an unknown type`);
-    const blob: PackedBlob = {
-      type,
-      compressed: (plain.readUInt8(at + 1) & 1) === 1,
-      id: plain.toString('hex', at + 2, at + 34),
-      offset: plain.readUInt32LE(at + 34),
-      storedLength: plain.readUInt32LE(at + 38),
-      plainLength: plain.readUInt32LE(at + 42),
-    };
+    const blob = readBlobEntry(plain, at);
+    if (!blob) throw new CorruptRepositoryError(`Pack ${packId}`, `blob ${i} has an unknown type`);
     if (blob.offset + blob.storedLength > dataLength) {
       throw new CorruptRepositoryError(`Pack ${packId}`, `blob ${blob.id} lies outside the pack data`);
     }
