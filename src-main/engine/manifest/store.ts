@@ -1,14 +1,14 @@
 import crypto from 'node:crypto';
 import pLimit from 'p-limit';
 import * as Y from 'yjs';
-import { z } from 'zod';
 import { ObjectExistsError, type Backend } from '../backends/backend';
 import { crashPoint } from '../crash/crash-points';
 import type { Logger } from '../logger';
 import { ManifestObjectRefusedError, ManifestSetupError, ManifestStoreClosedError } from './errors';
-import { decodeManifestObject, encodeManifestObject, packSnapshot, unpackSnapshot, type ManifestKeys, type ObjectSlot } from './object-format';
+import { decodeManifestObject, encodeManifestObject, packSnapshot, type ManifestKeys, type ObjectSlot } from './object-format';
 import { isValidDeviceId, manifestPrefix, maxSeq, parseManifestKey, snapshotKey, updateKey, type ParsedManifestKey } from './object-keys';
 import { SeqRanges, type SeqRange } from './seq-ranges';
+import { openSnapshotBody } from './snapshot-body';
 
 export interface ManifestStoreDeps {
   backend: Backend;
@@ -82,12 +82,6 @@ export interface PendingUpload {
   snapshots: string[];
 }
 
-const coverageSchema = z.object({
-  format: z.literal(1),
-  writer: z.string(),
-  createdAt: z.number(),
-  covers: z.record(z.string(), z.array(z.tuple([z.number().int().min(1), z.number().int().min(1)]))),
-});
 
 interface DecodedObject {
   key: string;
@@ -421,17 +415,8 @@ export class ManifestStore {
   private decode(key: string, parsed: ParsedManifestKey, bytes: Buffer): DecodedObject {
     const plaintext = decodeManifestObject(bytes, key, this.slotOf(parsed), this.keys);
     if (parsed.kind === 'update') return { key, parsed, update: plaintext };
-    const unpacked = unpackSnapshot(plaintext);
-    if (!unpacked) throw new ManifestObjectRefusedError(key, 'its snapshot body is malformed');
-    let coverage: z.infer<typeof coverageSchema>;
-    try {
-      coverage = coverageSchema.parse(JSON.parse(unpacked.coverageJson));
-    } catch (err) {
-      throw new ManifestObjectRefusedError(key, 'its coverage record is malformed', { cause: err });
-    }
-    const covers = new Map<string, SeqRanges>();
-    for (const [device, ranges] of Object.entries(coverage.covers)) covers.set(device, SeqRanges.from(ranges));
-    return { key, parsed, update: unpacked.state, covers };
+    const { state, covers } = openSnapshotBody(key, plaintext);
+    return { key, parsed, update: state, covers };
   }
 
   /** Applies decoded objects; returns the refusal for one Yjs could not read (nothing applied). */

@@ -1,8 +1,7 @@
-import { z } from 'zod';
-import { ManifestObjectRefusedError } from '../manifest/errors';
-import { decodeManifestObject, unpackSnapshot, type ManifestKeys } from '../manifest/object-format';
+import { decodeManifestObject, type ManifestKeys } from '../manifest/object-format';
+import { openSnapshotBody } from '../manifest/snapshot-body';
 import type { ParsedManifestKey } from '../manifest/object-keys';
-import { SeqRanges } from '../manifest/seq-ranges';
+import type { SeqRanges } from '../manifest/seq-ranges';
 
 /**
  * Opens manifest objects fetched from the bucket before they are applied, so sync can measure a
@@ -18,7 +17,6 @@ export type OpenedObject =
   | { key: string; kind: 'update'; deviceId: string; seq: number; update: Uint8Array }
   | { key: string; kind: 'snapshot'; writer: string; update: Uint8Array; covers: Map<string, SeqRanges> };
 
-const coverageSchema = z.object({ covers: z.record(z.string(), z.array(z.tuple([z.number().int().min(1), z.number().int().min(1)]))) });
 
 /** Verifies and opens one object; throws ManifestObjectRefusedError naming the key. */
 export function openManifestObject(key: string, parsed: ParsedManifestKey, bytes: Buffer, codec: ManifestCodec): OpenedObject {
@@ -27,17 +25,8 @@ export function openManifestObject(key: string, parsed: ParsedManifestKey, bytes
     return { key, kind: 'update', deviceId: parsed.deviceId, seq: parsed.seq, update };
   }
   const plaintext = decodeManifestObject(bytes, key, { repoId: codec.repoId, kind: 'snapshot', slot: parsed.snapshotId }, codec.keys);
-  const unpacked = unpackSnapshot(plaintext);
-  if (!unpacked) throw new ManifestObjectRefusedError(key, 'its snapshot body is malformed');
-  let coverage: z.infer<typeof coverageSchema>;
-  try {
-    coverage = coverageSchema.parse(JSON.parse(unpacked.coverageJson));
-  } catch (err) {
-    throw new ManifestObjectRefusedError(key, 'its coverage record is malformed', { cause: err });
-  }
-  const covers = new Map<string, SeqRanges>();
-  for (const [device, ranges] of Object.entries(coverage.covers)) covers.set(device, SeqRanges.from(ranges));
-  return { key, kind: 'snapshot', writer: parsed.writer, update: unpacked.state, covers };
+  const { state, covers } = openSnapshotBody(key, plaintext);
+  return { key, kind: 'snapshot', writer: parsed.writer, update: state, covers };
 }
 
 /**
