@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { cairnVersion } from '../engine/version';
 import { registerCatalogueCommands } from './commands/catalogue';
+import { registerDiffCommand } from './commands/diff';
 import { registerDoctor } from './commands/doctor';
 import { registerEndpointCommands } from './commands/endpoints';
 import { registerRepositoryCommands } from './commands/repository';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerServe(program, context);
   registerRepositoryCommands(program, context);
   registerCatalogueCommands(program, context);
+  registerDiffCommand(program, context);
   registerEndpointCommands(program, context);
   registerWatchCommands(program, context);
   registerSyncCommands(program, context);

@@ -139,18 +139,17 @@ export const useEndpointsStore = create<EndpointsState>((set, get) => {
 });
 
 /**
- * `job.progress` does not say which endpoint a job is for, so a new backup or verify job is
- * given to the run of that kind that started without one (oldest first). Two runs started in
- * the same instant could be swapped; the engine runs one backup per endpoint at a time.
+ * A new backup or verify job goes to the run of that endpoint: `job.progress` names it in
+ * `subject`. An engine too old to say gets the old guess: the run of that kind that started
+ * without a job, oldest first.
  */
 export function connectEndpointJobs(): () => void {
   const attribute = (job: JobProgress) => {
     const table: RunTable | null = job.kind === 'backup' ? 'backups' : job.kind === 'verify' ? 'verifies' : null;
     if (!table) return;
     const runs = useEndpointsStore.getState()[table];
-    const waiting = Object.entries(runs)
-      .filter(([, run]) => run.running && run.jobId === null)
-      .sort(([, a], [, b]) => a.startedAt - b.startedAt)[0];
+    const candidates = Object.entries(runs).filter(([name, run]) => run.running && run.jobId === null && (job.subject === undefined || name === job.subject));
+    const waiting = candidates.sort(([, a], [, b]) => a.startedAt - b.startedAt)[0];
     if (!waiting) return;
     const [name, run] = waiting;
     useEndpointsStore.setState({ [table]: { ...runs, [name]: { ...run, jobId: job.jobId } } } as Partial<EndpointsState>);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { command, event } from './define';
 import { metadataKeyPattern, tagPattern, typeNamePattern, collectionPattern, limits } from '../catalogue/names';
 import { retentionPolicySchema } from '../catalogue/retention-policy';
+import { comparisonSchema, defaultContentBytes, fileContentSchema, maxContentBytes } from '../catalogue/content';
 import {
   artifactViewSchema,
   eventKindSchema,
@@ -24,6 +25,12 @@ import {
 
 const artifactRef = z.string().min(1).max(600).describe('collection/name, name, or artifact id');
 const versionRef = z.string().min(1).max(700).describe('name@v3, collection/name@sha256:<prefix>, version id, or an artifact (its head)');
+const treePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'must not contain NUL')
+  .describe("a path inside the version's content, e.g. config.json or weights/part-1.bin");
 const pageLimit = z.number().int().min(1).max(1000).default(100);
 const policies = z.array(retentionPolicySchema).min(1).max(100);
 
@@ -128,6 +135,26 @@ export const catalogueCommands = {
     'Forget the versions retention policies select (tombstones, undoable until garbage collection).',
     z.object({ policies }).strict(),
     z.object({ items: z.array(forgetItemSchema) }),
+  ),
+  'catalogue.content': command(
+    "Bytes of one file of a version (a range, at most 8 MiB a call): text as UTF-8, anything else base64, with the file's size, SHA-256 and media type.",
+    z
+      .object({
+        version: versionRef,
+        /** Needed when the version holds more than one file. */
+        path: treePath.optional(),
+        offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+        maxBytes: z.number().int().min(0).max(maxContentBytes).default(defaultContentBytes),
+        /** `base64` always sends base64; `auto` sends text as text. */
+        encoding: z.enum(['auto', 'base64']).default('auto'),
+      })
+      .strict(),
+    fileContentSchema,
+  ),
+  'catalogue.compare': command(
+    "What changed between two versions (a, the older, and b): each file's size and SHA-256 on both sides, and how much of b's bytes were already stored (chunk reuse).",
+    z.object({ a: versionRef, b: versionRef, path: treePath.optional() }).strict(),
+    comparisonSchema,
   ),
   'catalogue.events.list': command(
     'The audit log, newest first, optionally for one artifact or version.',

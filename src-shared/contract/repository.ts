@@ -86,10 +86,12 @@ export const repositoryCommands = {
 
 export const repositoryEvents = {
   'job.progress': event(
-    'Progress of a long operation (snapshot, restore, check).',
+    'Progress of a long operation (snapshot, restore, check, backup, verify).',
     z.object({
       jobId: z.string(),
       kind: z.enum(['snapshot', 'restore', 'check', 'backup', 'verify', 'gc']),
+      /** What the job works on, when it is one named thing: the endpoint's name for backup, verify and restore from an endpoint. */
+      subject: z.string().optional(),
       phase: z.string(),
       done: z.number(),
       total: z.number(),

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { command, event } from './define';
 
 const folderId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** One gitignore-syntax pattern (one line of a .gitignore; `!pattern` re-includes). */
+const ignorePattern = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((p) => !/[\r\n\0]/.test(p), 'one pattern per entry: no line breaks or NUL');
+const ignoreRules = z.array(ignorePattern).max(200);
 const typeRule = z.object({ glob: z.string().min(1).max(512), type: z.string().min(1).max(64) }).strict();
 
 export const watchedFolderViewSchema = z.object({
@@ -11,6 +18,8 @@ export const watchedFolderViewSchema = z.object({
   mode: z.enum(['auto-publish', 'draft']),
   bundles: z.boolean(),
   typeRules: z.array(z.object({ glob: z.string(), type: z.string() })),
+  /** The folder's own ignore rules (gitignore syntax), applied with the defaults, the collection's and `.cairnignore`. */
+  ignore: z.array(z.string()),
   maxFileSize: z.number().optional(),
   paused: z.boolean(),
   /** 'paused', or the watcher's state (watching, missing, stopped, …). */
@@ -28,6 +37,8 @@ export const watchCommands = {
         mode: z.enum(['auto-publish', 'draft']).default('draft'),
         bundles: z.boolean().default(false),
         typeRules: z.array(typeRule).max(100).default([]),
+        /** gitignore-syntax patterns kept out of versioning, in addition to `.cairnignore`. */
+        ignore: ignoreRules.default([]),
         maxFileSize: z.number().int().positive().optional(),
       })
       .strict(),
@@ -35,13 +46,14 @@ export const watchCommands = {
   ),
   'watch.remove': command('Stop watching a folder (its history stays).', z.object({ id: folderId }).strict(), z.object({})),
   'watch.update': command(
-    'Change a watched folder: mode, collection, type rules, size limit, paused.',
+    'Change a watched folder: mode, collection, type rules, ignore rules, size limit, paused.',
     z
       .object({
         id: folderId,
         collection: z.string().min(1).max(63).optional(),
         mode: z.enum(['auto-publish', 'draft']).optional(),
         typeRules: z.array(typeRule).max(100).optional(),
+        ignore: ignoreRules.optional(),
         maxFileSize: z.number().int().positive().optional(),
         paused: z.boolean().optional(),
       })

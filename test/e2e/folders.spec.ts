@@ -57,6 +57,23 @@ test('a watched folder turns its files into versions, live', async ({ page }) =>
   await fs.writeFile(served.dir.join('watched/notes.txt'), 'second, longer words\n');
   await expect(timeline.getByRole('option')).toHaveCount(2, { timeout: 60_000 });
 
+  // The diff between the two versions shows the changed line.
+  await timeline.getByRole('option', { name: /v2/ }).click();
+  await page.getByRole('button', { name: 'Compare…' }).click();
+  const compare = page.getByRole('dialog', { name: 'Compare versions of notes.txt' });
+  await expect(compare.getByLabel('From').locator('option:checked')).toHaveText(/^v1 ·/);
+  await expect(compare.getByLabel('To').locator('option:checked')).toHaveText(/^v2 ·/);
+  const diff = compare.getByRole('region', { name: 'Line changes to notes.txt from v1 to v2' });
+  await expect(diff.locator('tr.diff-removed')).toHaveCount(1);
+  await expect(diff.locator('tr.diff-removed')).toContainText('first words');
+  await expect(diff.locator('tr.diff-added')).toHaveCount(1);
+  await expect(diff.locator('tr.diff-added')).toContainText('second, longer words');
+  await expect(compare.getByTestId('diff-stats')).toContainText('+1 −1 lines from v1 to v2');
+  await expect(compare.getByTestId('compare-reuse')).toContainText("of v2's bytes were already stored before it");
+  await captureThemes(page, 'artifact-compare');
+  await page.keyboard.press('Escape');
+  await expect(compare).toHaveCount(0);
+
   // Rolling a watched file back writes the old content back to disk.
   await timeline.getByRole('option', { name: /v1/ }).click();
   await page.getByRole('button', { name: 'Roll back to v1' }).click();
@@ -84,10 +101,23 @@ test('a folder can be paused, resumed, changed and no longer watched', async ({ 
   await dialog.getByRole('button', { name: 'Add a rule' }).click();
   await dialog.getByLabel('Pattern 1', { exact: true }).fill('data/**');
   await dialog.getByLabel('Type for pattern 1').fill('dataset');
+  await dialog.getByLabel('Ignore rules (one gitignore pattern per line)').fill('*.log\n# scratch files\nscratch/');
+  await captureThemes(page, 'folders-settings');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(card).toContainText('verified and published when they pass');
   await expect(card).toContainText('data/** → dataset');
+  await expect(card).toContainText('*.log, scratch/');
+
+  // The folder's ignore rules keep matching files out of versioning.
+  await served.dir.write('watched/debug.log', 'noise\n');
+  await served.dir.write('watched/scratch/try.txt', 'noise\n');
+  await served.dir.write('watched/kept.md', '# kept\n');
+  await expect(card.getByTestId('folder-activity')).toContainText('New version of kept.md', { timeout: 60_000 });
+  const log = await served.cliJson<{ artifacts: { name: string }[] }>('log', '--all');
+  const names = log.artifacts.map((a) => a.name);
+  expect(names.some((n) => n.endsWith('kept.md'))).toBe(true);
+  expect(names.filter((n) => n.endsWith('debug.log') || n.endsWith('try.txt'))).toEqual([]);
 
   await card.getByRole('button', { name: 'Stop watching…' }).click();
   await page.getByRole('dialog', { name: 'Stop watching this folder?' }).getByRole('button', { name: 'Stop watching' }).click();

@@ -6,6 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs/promises';
 import { captureThemes, watchPageErrors } from './support/page-checks';
+import { makePng } from './support/png';
 import { serve, type Served } from './support/serve';
 
 interface Added {
@@ -231,4 +232,49 @@ test('Activity shows the audit log of what happened', async ({ page }) => {
   await expect(audit).toContainText('Validator ran');
   await expect(audit.locator('.audit-failed')).toContainText('failed');
   await captureThemes(page, 'activity-with-history');
+});
+
+test('Compare shows images side by side, binary files by size and reuse, and Preview one version', async ({ page }) => {
+  const errors = watchPageErrors(page);
+  const picture = await served.dir.write('files/picture.png', makePng(160, 120, [40, 90, 160], { colour: [240, 200, 40], x: 20, y: 20, size: 40 }));
+  await served.cli('add', picture);
+  await served.dir.write('files/picture.png', makePng(160, 120, [40, 90, 160], { colour: [220, 60, 60], x: 90, y: 50, size: 50 }));
+  await served.cli('add', picture, '-m', 'move the square');
+
+  await openArtifact(page, 'picture.png');
+  await page.getByRole('button', { name: 'Compare…' }).click();
+  const compare = page.getByRole('dialog', { name: 'Compare versions of picture.png' });
+  const images = compare.getByTestId('image-pair').getByRole('img');
+  await expect(images).toHaveCount(2);
+  await expect(images.first()).toHaveAttribute('alt', 'picture.png in v1');
+  await expect(images.first()).toHaveAttribute('src', /^blob:/);
+  // Loaded from the object URL (the CSP allows blob: images and nothing remote).
+  await expect.poll(() => images.evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth))).toEqual([160, 160]);
+  await expect(compare.getByTestId('compare-reuse')).toContainText("of v2's bytes");
+  await captureThemes(page, 'artifact-compare-image');
+  await page.keyboard.press('Escape');
+
+  // A bundle: the changed binary file first, compared by size, digest and stored bytes.
+  await served.dir.write('files/model-a/weights.bin', new Uint8Array(4096).fill(9));
+  await served.cli('add', served.dir.join('files/model-a'), '--collection', 'models', '--type', 'model');
+  await openArtifact(page, 'model-a');
+  await page.getByRole('button', { name: 'Compare…' }).click();
+  const bundle = page.getByRole('dialog', { name: 'Compare versions of model-a' });
+  await expect(bundle.getByLabel(/^File/)).toHaveValue('weights.bin');
+  await expect(bundle.getByLabel(/^File/)).toContainText('config.json (unchanged)');
+  await expect(bundle).toContainText('weights.bin is not text or an image');
+  await expect(bundle.getByTestId('file-summary')).toContainText('4.0 KiB');
+  await expect(bundle.getByTestId('compare-reuse')).toContainText('are shared with v1');
+  await captureThemes(page, 'artifact-compare-binary');
+  await bundle.getByLabel(/^File/).selectOption('config.json');
+  await expect(bundle.getByTestId('content-same')).toContainText('identical in v1 and v2');
+  await expect(bundle.getByRole('region', { name: 'config.json in v2' })).toContainText('"layers": 4');
+  await page.keyboard.press('Escape');
+
+  // One version: Preview.
+  await openArtifact(page, 'later.md');
+  await page.getByRole('button', { name: 'Preview…' }).click();
+  const preview = page.getByRole('dialog', { name: 'Preview of later.md v1' });
+  await expect(preview.getByRole('region', { name: 'later.md in v1' })).toContainText('# Later');
+  expect(errors).toEqual([]);
 });

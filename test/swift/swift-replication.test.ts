@@ -98,7 +98,7 @@ describeWithSwift('replication against OpenStack Swift (s3api)', () => {
     await scratch.addFile(vault, 'a.txt', Buffer.from('a'));
     const a = await endpoint('a');
     await EndpointStore.forLocalDir(vault.localDir).upsert(a);
-    const client = createS3Client({ endpoint: swift.endpoint, ...swiftCredentials });
+    const client = await createS3Client({ endpoint: swift.endpoint, ...swiftCredentials });
     try {
       // What a backup killed mid-upload leaves behind: an upload with a part, never completed.
       for (const key of ['cairn/packs/aa/interrupted', 'someone-else/upload']) {

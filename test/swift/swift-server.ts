@@ -55,7 +55,7 @@ export async function startSwift(): Promise<SwiftInstance> {
     throw new Error(`scripts/swift/start.sh failed: ${failure.stderr ?? failure.message}`, { cause: err });
   }
   const endpoint = stdout.trim().split('\n').pop()!;
-  const client = createS3Client({ endpoint, ...swiftCredentials });
+  const client = await createS3Client({ endpoint, ...swiftCredentials });
   return {
     endpoint,
     stateDir,

@@ -17,7 +17,8 @@ export function registerWatchCommands(program: Command, context: () => CliContex
     .option('--mode <mode>', 'auto-publish (validators run, then publish) or draft', 'draft')
     .option('--bundles', 'each top-level subfolder is one bundle artifact (e.g. a model folder)')
     .option('--max-file-size <bytes>', 'skip (and report) files larger than this')
-    .action(async (folder: string, flags: { collection: string; mode: string; bundles?: boolean; maxFileSize?: string }) => {
+    .option('--ignore <pattern>', 'a gitignore pattern never versioned (repeat for more; .cairnignore applies too)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .action(async (folder: string, flags: { collection: string; mode: string; bundles?: boolean; maxFileSize?: string; ignore: string[] }) => {
       const ctx = context();
       if (flags.mode !== 'auto-publish' && flags.mode !== 'draft') throw new UsageError(`--mode is auto-publish or draft, not "${flags.mode}".`);
       const maxFileSize = flags.maxFileSize === undefined ? undefined : Number(flags.maxFileSize);
@@ -27,6 +28,7 @@ export function registerWatchCommands(program: Command, context: () => CliContex
         collection: flags.collection,
         mode: flags.mode,
         bundles: Boolean(flags.bundles),
+        ignore: flags.ignore,
         ...(maxFileSize !== undefined ? { maxFileSize } : {}),
       });
       ctx.out.result(view, () => `Watching ${view.path} into collection ${view.collection} (${view.mode}${view.bundles ? ', bundles' : ''}), id ${view.id}. State: ${view.state}.`);

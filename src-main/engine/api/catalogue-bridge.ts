@@ -1,5 +1,6 @@
 import { catalogueCommands } from '../../../src-shared/contract/catalogue';
 import { catalogueHandlers, type CatalogueHandlers } from '../catalogue/handlers';
+import { VersionContent } from '../content/version-content';
 import type { Vault } from '../vault/vault';
 
 /**
@@ -11,7 +12,11 @@ export function catalogueBridge(vault: Vault): CatalogueHandlers {
   const handlers: Record<string, unknown> = {};
   for (const name of Object.keys(catalogueCommands) as Array<keyof CatalogueHandlers>) {
     handlers[name] = (input: never, ctx: never) => {
-      const live = catalogueHandlers(vault.requireCatalogue(), { materialise: (versionId) => vault.materialise(versionId) });
+      const catalogue = vault.requireCatalogue();
+      const live = catalogueHandlers(catalogue, {
+        materialise: (versionId) => vault.materialise(versionId),
+        content: () => new VersionContent(vault.requireRepository(), catalogue),
+      });
       return (live[name] as (input: never, ctx: never) => Promise<unknown>)(input, ctx);
     };
   }

@@ -57,7 +57,7 @@ export function endpointHandlers(store: EndpointStore, backups: BackupService): 
       return backups.restoreFromEndpoint(input, {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         onProgress: (p) =>
-          backups.emitProgress({ jobId, kind: 'restore', phase: 'writing', done: p.filesDone, total: p.filesTotal, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }),
+          backups.emitProgress({ jobId, kind: 'restore', subject: input.endpoint, phase: 'writing', done: p.filesDone, total: p.filesTotal, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }),
       });
     },
     'share.create': async (input, ctx) => need(backups.shares, 'share links').create(input, `${backups.deviceName()} (${ctx.transport})`),

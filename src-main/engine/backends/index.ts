@@ -9,6 +9,7 @@ export { nodeFileSystem, type LocalFileSystem } from './local-file-system';
 
 export { S3Backend, type S3BackendOptions } from './s3-backend';
 export { createS3Client, type S3ConnectionOptions } from './s3-client';
+export { loadS3Presigner, loadS3Sdk, type S3Sdk } from './s3-sdk';
 export {
   BucketNotFoundError,
   ClockSkewError,

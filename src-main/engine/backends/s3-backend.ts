@@ -1,16 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type GetObjectCommandOutput,
-  type S3Client,
-  type StorageClass,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { GetObjectCommandOutput, S3Client, StorageClass } from '@aws-sdk/client-s3';
 import { CairnError, InvalidInputError } from '../../../src-shared/errors';
 import {
   ObjectExistsError,
@@ -30,6 +20,7 @@ import { checkedBodyStream, readWholeBody } from './s3-body';
 import { createS3Client, type S3ConnectionOptions } from './s3-client';
 import { abortIncompleteUploads } from './s3-incomplete-uploads';
 import { ConditionalWriteUnsupportedError, StoredSizeMismatchError, httpStatus, s3ErrorCode, toS3Error, type S3Target } from './s3-errors';
+import { loadS3Sdk, type S3Sdk } from './s3-sdk';
 
 export interface S3BackendOptions extends S3ConnectionOptions {
   bucket: string;
@@ -62,13 +53,15 @@ const maxParts = 10_000;
  * A repository in an S3-compatible bucket (DESIGN.md 4), through @aws-sdk/client-s3. Every write
  * is verified: Content-MD5 on single PUTs, the stored size checked by HEAD after multipart
  * uploads. The SDK does not retry (see S3ConnectionOptions.sdkMaxAttempts): wrap this in a
- * RetryingBackend.
+ * RetryingBackend. The SDK and the client are loaded on first use (see s3-sdk.ts), so merely
+ * constructing one (every engine does, for its endpoints) costs nothing.
  */
 export class S3Backend implements Backend {
   readonly name: string;
   readonly bucket: string;
   readonly prefix: string;
-  private readonly client: S3Client;
+  private readonly connection: S3ConnectionOptions;
+  private clientPromise: Promise<S3Client> | undefined;
   private readonly target: S3Target;
   private readonly singlePutMaxBytes: number;
   private readonly partSizeBytes: number;
@@ -83,7 +76,7 @@ export class S3Backend implements Backend {
     this.prefix = normalizePrefix(options.prefix ?? '');
     this.name = `s3:${this.bucket}${this.prefix ? '/' + this.prefix.slice(0, -1) : ''}`;
     this.target = { endpoint: options.endpoint, bucket: this.bucket, backendName: this.name };
-    this.client = createS3Client(options);
+    this.connection = options;
     this.singlePutMaxBytes = options.singlePutMaxBytes ?? 32 * MiB;
     this.partSizeBytes = Math.max(options.partSizeBytes ?? 16 * MiB, 5 * MiB);
     this.uploadConcurrency = Math.max(1, options.uploadConcurrency ?? 4);
@@ -120,8 +113,9 @@ export class S3Backend implements Backend {
 
   async head(key: string): Promise<ObjectInfo | null> {
     assertValidKey(key);
+    const { client, s3 } = await this.sdk();
     try {
-      const response = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+      const response = await client.send(new s3.HeadObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
       return { key, size: response.ContentLength ?? 0, modified: response.LastModified ?? new Date(0) };
     } catch (err) {
       const mapped = toS3Error(err, this.target, 'look up', key);
@@ -133,11 +127,12 @@ export class S3Backend implements Backend {
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ObjectInfo> {
     let continuationToken: string | undefined;
     let first = true;
+    const { client, s3 } = await this.sdk();
     while (first || continuationToken !== undefined) {
       let page;
       try {
-        page = await this.client.send(
-          new ListObjectsV2Command({
+        page = await client.send(
+          new s3.ListObjectsV2Command({
             Bucket: this.bucket,
             Prefix: this.prefix + prefix,
             MaxKeys: this.listPageSize,
@@ -173,8 +168,9 @@ export class S3Backend implements Backend {
 
   async delete(key: string): Promise<void> {
     assertValidKey(key);
+    const { client, s3 } = await this.sdk();
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+      await client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
     } catch (err) {
       const mapped = toS3Error(err, this.target, 'delete', key);
       if (mapped instanceof ObjectNotFoundError) return;
@@ -183,12 +179,30 @@ export class S3Backend implements Backend {
   }
 
   async close(): Promise<void> {
-    this.client.destroy();
+    // A backend that never sent a request has no client (and no sockets) to destroy.
+    if (this.clientPromise === undefined) return;
+    const client = await this.clientPromise.catch(() => undefined);
+    client?.destroy();
   }
 
   /** Aborts multipart uploads under this prefix left by a crash (see Backend.abortIncompleteUploads). */
-  abortIncompleteUploads(olderThan: Date, signal?: AbortSignal): Promise<IncompleteUploadsReport> {
-    return abortIncompleteUploads(this.client, this.target, this.prefix, olderThan, signal);
+  async abortIncompleteUploads(olderThan: Date, signal?: AbortSignal): Promise<IncompleteUploadsReport> {
+    return abortIncompleteUploads(await this.client(), this.target, this.prefix, olderThan, signal);
+  }
+
+  /** The S3 client, created (and the SDK loaded) on first use; a failed creation is retried next time. */
+  private client(): Promise<S3Client> {
+    this.clientPromise ??= createS3Client(this.connection).catch((err: unknown) => {
+      this.clientPromise = undefined;
+      throw err;
+    });
+    return this.clientPromise;
+  }
+
+  /** The client, with the SDK modules: client-s3 (the commands) and lib-storage (Upload). */
+  private async sdk(): Promise<{ client: S3Client } & S3Sdk> {
+    const [client, sdk] = await Promise.all([this.client(), loadS3Sdk()]);
+    return { client, ...sdk };
   }
 
   /** Sends GetObject; refuses ranges outside the object before reading any body. */
@@ -196,10 +210,11 @@ export class S3Backend implements Backend {
     assertValidKey(key);
     if (range) assertValidRange(range);
     if (range && range.length === 0) return this.emptyRangeResponse(key, range);
+    const { client, s3 } = await this.sdk();
     let response: GetObjectCommandOutput;
     try {
-      response = await this.client.send(
-        new GetObjectCommand({
+      response = await client.send(
+        new s3.GetObjectCommand({
           Bucket: this.bucket,
           Key: this.prefix + key,
           ...(range ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {}),
@@ -233,9 +248,10 @@ export class S3Backend implements Backend {
   private async putSingle(key: string, body: Buffer, options: PutOptions): Promise<PutResult> {
     const createOnly = options.ifNoneMatch === true;
     const conditional = createOnly && (await this.prepareCreateOnly(key));
+    const { client, s3 } = await this.sdk();
     try {
-      await this.client.send(
-        new PutObjectCommand({
+      await client.send(
+        new s3.PutObjectCommand({
           Bucket: this.bucket,
           Key: this.prefix + key,
           Body: body,
@@ -261,16 +277,18 @@ export class S3Backend implements Backend {
   private async putMultipart(key: string, body: Buffer | Readable, options: PutOptions): Promise<PutResult> {
     const createOnly = options.ifNoneMatch === true;
     let conditional: boolean;
+    let sdk: { client: S3Client } & S3Sdk;
     try {
       conditional = createOnly && (await this.prepareCreateOnly(key));
+      sdk = await this.sdk();
     } catch (err) {
       if (!Buffer.isBuffer(body)) body.destroy();
       throw err;
     }
     const measured = Buffer.isBuffer(body) ? null : measureBody(body, key, options.contentLength);
     const expectedSize = Buffer.isBuffer(body) ? body.length : options.contentLength;
-    const upload = new Upload({
-      client: this.client,
+    const upload = new sdk.storage.Upload({
+      client: sdk.client,
       params: {
         Bucket: this.bucket,
         Key: this.prefix + key,

@@ -1,4 +1,5 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { loadS3Sdk } from './s3-sdk';
 
 export interface S3ConnectionOptions {
   /** `https://s3.example.com` or `http://127.0.0.1:9000`. */
@@ -23,9 +24,11 @@ export interface S3ConnectionOptions {
 /**
  * An S3 client that works against S3-compatible servers, not just AWS (DESIGN.md 9): checksums
  * only when an operation requires them, since with the default some servers store the
- * aws-chunked framing inside the object without an error.
+ * aws-chunked framing inside the object without an error. Async because the SDK is loaded on
+ * first use (see s3-sdk.ts).
  */
-export function createS3Client(options: S3ConnectionOptions): S3Client {
+export async function createS3Client(options: S3ConnectionOptions): Promise<S3Client> {
+  const { S3Client } = (await loadS3Sdk()).s3;
   return new S3Client({
     endpoint: options.endpoint,
     region: options.region,

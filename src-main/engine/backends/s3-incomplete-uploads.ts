@@ -1,6 +1,7 @@
-import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { IncompleteUploadsReport } from './backend';
 import { httpStatus, s3ErrorCode, toS3Error, type S3Target } from './s3-errors';
+import { loadS3Sdk } from './s3-sdk';
 
 /**
  * Finds multipart uploads under `prefix` started before `olderThan` and aborts them. An upload
@@ -15,6 +16,7 @@ export async function abortIncompleteUploads(
   olderThan: Date,
   signal?: AbortSignal,
 ): Promise<IncompleteUploadsReport> {
+  const { AbortMultipartUploadCommand, ListMultipartUploadsCommand } = (await loadS3Sdk()).s3;
   const stale: Array<{ key: string; uploadId: string }> = [];
   let kept = 0;
   let keyMarker: string | undefined;

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { CommandSpec } from '../../../src-shared/contract/define';
 import type { catalogueCommands } from '../../../src-shared/contract/catalogue';
 import type { CallContext } from '../api/handlers';
+import type { VersionContent } from '../content/version-content';
+import { CairnError } from '../../../src-shared/errors';
 import { applyRetention, previewRetention } from '../policy/retention';
 import type { Catalogue } from './catalogue';
 
@@ -20,12 +22,18 @@ export type CatalogueHandlers = ContractHandlers<typeof catalogueCommands>;
 export interface CatalogueHandlerOptions {
   /** Puts a version's content on disk for command validators (the restore area provides it). */
   materialise?: (versionId: string, signal?: AbortSignal) => Promise<string>;
+  /** Reads version content for catalogue.content and catalogue.compare (the vault provides it). */
+  content?: () => VersionContent;
   /** Clock for retention; Date.now by default. */
   now?: () => number;
 }
 
 export function catalogueHandlers(catalogue: Catalogue, options: CatalogueHandlerOptions = {}): CatalogueHandlers {
   const now = options.now ?? Date.now;
+  const content = () => {
+    if (!options.content) throw new CairnError('UNAVAILABLE', 'Version content cannot be read here: this catalogue has no repository bytes attached.');
+    return options.content();
+  };
   return {
     'catalogue.artifacts.list': async (input) => catalogue.listArtifacts(input),
     'catalogue.artifacts.get': async ({ artifact }) => catalogue.getArtifact(artifact),
@@ -48,6 +56,8 @@ export function catalogueHandlers(catalogue: Catalogue, options: CatalogueHandle
     'catalogue.rollback': async ({ artifact, version }) => catalogue.rollback(artifact, version),
     'catalogue.forget.preview': async ({ policies }) => ({ items: previewRetention(catalogue, policies, now()) }),
     'catalogue.forget.apply': async ({ policies }) => ({ items: await applyRetention(catalogue, policies, now()) }),
+    'catalogue.content': async (input) => content().read(input),
+    'catalogue.compare': async (input) => content().compare(input),
     'catalogue.events.list': async (input) => catalogue.listEvents(input),
   };
 }

@@ -35,18 +35,27 @@ export class Chunker {
 
   /**
    * The length of the chunk that starts at `start`, looking only at `buf[start..end)`.
-   * Returns 0 when the answer could depend on bytes not given yet: fewer than `maxSize` bytes
-   * available and not `eof` (so a streaming caller never scans the same bytes twice), or no
-   * bytes at all. At `eof` the remaining bytes always end a chunk.
+   * Returns 0 when the answer could depend on bytes not given yet (not `eof`, and no cut point
+   * among the given bytes while fewer than `maxSize` are given), or no bytes at all. A cut
+   * point found early is final: the gear hash looks only backwards, so more bytes could not
+   * move it. That lets a streaming caller carry only the unfinished tail of a chunk into its
+   * next read, not `maxSize` bytes; the tail is scanned again then (a few % of the bytes).
+   * At `eof` the remaining bytes always end a chunk.
    */
   cut(buf: Uint8Array, start: number, end: number, eof: boolean): number {
     const available = end - start;
     if (available <= 0) return 0;
-    if (available < this.maxSize && !eof) return 0;
-    if (available <= this.minSize) return available;
-
-    const gear = this.gear;
+    if (available <= this.minSize) return eof ? available : 0;
     const limit = start + (available < this.maxSize ? available : this.maxSize);
+    const found = this.scan(buf, start, limit);
+    if (found > 0) return found;
+    if (available >= this.maxSize) return this.maxSize;
+    return eof ? available : 0;
+  }
+
+  /** The length up to the first cut point in `buf[start+minSize..limit)`, or 0 if none. */
+  private scan(buf: Uint8Array, start: number, limit: number): number {
+    const gear = this.gear;
     const normal = Math.min(start + this.avgSize, limit);
     let hash = 0;
     let i = start + this.minSize;
@@ -87,6 +96,6 @@ export class Chunker {
       hash = ((hash << 1) + gear[buf[i]!]!) | 0;
       if ((hash & easy) === 0) return i + 1 - start;
     }
-    return limit - start;
+    return 0;
   }
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync, webcrypto, type webcrypto as WebCrypto } from 'node:crypto';
 import { AuthenticationError, requireKeyLength } from './errors';
 
 const algorithm = 'aes-256-gcm';
@@ -30,18 +30,29 @@ function nextNonce(into: Uint8Array): void {
  * `aad` is authenticated but not stored; pass the same bytes to open().
  */
 export function seal(key: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Buffer {
-  requireKeyLength('encryption key', key, 32);
   const sealed = Buffer.allocUnsafe(sealOverhead + plaintext.length);
-  const nonce = sealed.subarray(0, nonceLength);
+  sealInto(key, plaintext, sealed, aad);
+  return sealed;
+}
+
+/**
+ * seal() into `target` (at least `sealOverhead + plaintext.length` bytes, e.g. shared memory
+ * the bytes travel in); returns the sealed length.
+ */
+export function sealInto(key: Uint8Array, plaintext: Uint8Array, target: Uint8Array, aad?: Uint8Array): number {
+  requireKeyLength('encryption key', key, 32);
+  const length = sealOverhead + plaintext.length;
+  if (target.length < length) throw new RangeError(`sealing ${plaintext.length} bytes needs ${length} bytes of room, not ${target.length}`);
+  const nonce = target.subarray(0, nonceLength);
   nextNonce(nonce);
   const cipher = createCipheriv(algorithm, key, nonce, { authTagLength: tagLength });
   if (aad) cipher.setAAD(aad);
   // TypedArray#set rather than Buffer#copy: the latter's JS overhead dominates small blobs.
   const body = cipher.update(plaintext);
-  sealed.set(body, nonceLength);
+  target.set(body, nonceLength);
   cipher.final();
-  sealed.set(cipher.getAuthTag(), nonceLength + body.length);
-  return sealed;
+  target.set(cipher.getAuthTag(), nonceLength + body.length);
+  return length;
 }
 
 /**
@@ -65,4 +76,35 @@ export function open(key: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, what
     throw new AuthenticationError(what, 'the authentication tag does not match');
   }
   return body;
+}
+
+/** Imported WebCrypto keys, so a restore does not import the same key per chunk. */
+const importedKeys = new WeakMap<Uint8Array, Promise<WebCrypto.CryptoKey>>();
+
+function importedKey(key: Uint8Array): Promise<WebCrypto.CryptoKey> {
+  let imported = importedKeys.get(key);
+  if (!imported) {
+    imported = webcrypto.subtle.importKey('raw', key, { name: 'AES-GCM' }, false, ['decrypt']);
+    importedKeys.set(key, imported);
+  }
+  return imported;
+}
+
+/**
+ * open(), decrypting on the libuv thread pool instead of this thread: a restore decrypts its
+ * chunks on other cores while this thread hashes and writes. Same format and the same errors.
+ */
+export async function openAsync(key: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, what = 'Sealed data'): Promise<Buffer> {
+  requireKeyLength('encryption key', key, 32);
+  if (sealed.length < sealOverhead) {
+    throw new AuthenticationError(what, `${sealed.length} bytes is shorter than the ${sealOverhead} bytes of nonce and tag`);
+  }
+  const params: WebCrypto.AesGcmParams = { name: 'AES-GCM', iv: sealed.subarray(0, nonceLength), tagLength: tagLength * 8 };
+  if (aad && aad.length > 0) params.additionalData = aad;
+  try {
+    // WebCrypto takes the ciphertext with the tag appended, which is how it is stored.
+    return Buffer.from(await webcrypto.subtle.decrypt(params, await importedKey(key), sealed.subarray(nonceLength)));
+  } catch {
+    throw new AuthenticationError(what, 'the authentication tag does not match');
+  }
 }

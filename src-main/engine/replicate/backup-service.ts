@@ -160,7 +160,7 @@ export class BackupService {
           sample,
           repairFrom: [this.deps.local(), ...others],
           ...(signal ? { signal } : {}),
-          onProgress: (done, total) => this.deps.events.emit('job.progress', { jobId, kind: 'verify', phase: 'checking', done, total }),
+          onProgress: (done, total) => this.deps.events.emit('job.progress', { jobId, kind: 'verify', subject: name, phase: 'checking', done, total }),
           onChecked: ({ key, size, outcome }) => {
             if (outcome === 'verified') inventory?.recordVerified(key, size, this.now());
             else if (outcome === 'present') inventory?.recordCopied(key, size, this.now());
@@ -230,6 +230,7 @@ export class BackupService {
             this.deps.events.emit('job.progress', {
               jobId,
               kind: 'backup',
+              subject: name,
               phase: 'uploading',
               done: p.objectsDone,
               total: p.objectsTotal,

@@ -34,6 +34,8 @@ export interface Cipher {
   seal(plain: Buffer, aad: Buffer): Buffer;
   /** Throws a CORRUPT error naming `what` when the bytes were altered. */
   open(sealed: Buffer, aad: Buffer, what: string): Buffer;
+  /** open() on the thread pool (for readers that have other work for this thread meanwhile). */
+  openAsync(sealed: Buffer, aad: Buffer, what: string): Promise<Buffer>;
 }
 
 export function packKey(packId: string): string {

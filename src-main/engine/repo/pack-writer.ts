@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { Backend } from '../backends/backend';
 import { crashPoint } from '../crash/crash-points';
 import { packKey, type BlobType, type Cipher, type PackedBlob } from './blob';
@@ -23,21 +22,29 @@ export interface PackWriterOptions {
   onPackWritten: (pack: WrittenPack) => void;
 }
 
+/** Room beyond the target size: the largest chunk (8 MiB) and a trailer fit after it. */
+const slackBytes = 9 * 1024 * 1024;
+
 /**
  * Appends stored blobs into packs of about `targetSize` and writes each finished pack with a
  * create-only put. Uploads overlap with appending, bounded by `maxInFlight` (the `add` promise
  * waits when the limit is reached: that is the back-pressure on ingest).
+ *
+ * Blobs are copied into pack-sized buffers that are reused from pack to pack: the caller's
+ * bytes may be borrowed shared memory, and one long-lived buffer per pack costs nothing to
+ * collect, where keeping every chunk's own buffer made garbage collection the main thread's
+ * largest cost. The buffers are let go once the writer is flushed and idle.
  */
 export class PackWriter {
-  private parts: Buffer[] = [];
+  private buffer: Buffer | null = null;
   private blobs: PackedBlob[] = [];
   private size = 0;
-  private hash = crypto.createHash('sha256');
+  private readonly spare: Buffer[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown = null;
   /** Ids appended but not yet durable, so a blob is never packed twice. */
   private readonly pending = new Set<string>();
-  /** Written packs leave their chunk buffers behind: collect them promptly (peak memory). */
+  /** Owned blob buffers (not borrowed shared memory) are garbage once copied. */
   private readonly relief = new GarbageRelief();
 
   constructor(private readonly options: PackWriterOptions) {}
@@ -51,14 +58,24 @@ export class PackWriter {
     return this.size;
   }
 
-  async add(id: string, type: BlobType, stored: Buffer, plainLength: number, compressed: boolean): Promise<void> {
+  /** Copies `stored` before it returns (the caller may reuse those bytes right away). */
+  async add(id: string, type: BlobType, stored: Uint8Array, plainLength: number, compressed: boolean): Promise<void> {
     this.throwIfFailed();
     if (this.pending.has(id)) return;
     this.pending.add(id);
+    if (this.size > 0 && this.size + stored.length > this.capacity) {
+      try {
+        await this.finishPack();
+      } catch (err) {
+        this.pending.delete(id);
+        throw err;
+      }
+    }
+    const buffer = this.fillBuffer(stored.length);
     this.blobs.push({ id, type, offset: this.size, storedLength: stored.length, plainLength, compressed });
-    this.parts.push(stored);
-    this.hash.update(stored);
+    buffer.set(stored, this.size);
     this.size += stored.length;
+    if (!(stored.buffer instanceof SharedArrayBuffer)) this.relief.note(stored.length);
     if (this.size >= this.options.targetSize) await this.finishPack();
   }
 
@@ -67,25 +84,40 @@ export class PackWriter {
     if (this.blobs.length > 0) await this.finishPack();
     while (this.inFlight.size > 0) await Promise.race(this.inFlight);
     this.throwIfFailed();
+    // Idle from here: a long-running engine should not hold pack buffers between ingests.
+    this.spare.length = 0;
+  }
+
+  private get capacity(): number {
+    return this.options.targetSize + slackBytes;
+  }
+
+  /** The buffer of the pack being filled, with room for `more` bytes after what it holds. */
+  private fillBuffer(more: number): Buffer {
+    const needed = this.size + more;
+    if (this.buffer && this.buffer.length >= needed) return this.buffer;
+    // A fresh pack, or (rarely) one whose last blob or trailer outgrew the usual size.
+    const buffer = needed <= this.capacity ? (this.spare.pop() ?? Buffer.allocUnsafeSlow(this.capacity)) : Buffer.allocUnsafeSlow(needed);
+    if (this.buffer && this.size > 0) buffer.set(this.buffer.subarray(0, this.size));
+    this.buffer = buffer;
+    return buffer;
   }
 
   private async finishPack(): Promise<void> {
     const trailer = encodeTrailer(this.blobs, this.options.cipher);
-    this.hash.update(trailer);
-    const packId = this.hash.digest('hex');
-    // The parts go out as a stream rather than one concatenated copy: a pack is 16 MiB, and a
-    // copy per pack (freed only at the next GC) is what pushed peak memory over its target.
-    const parts = [...this.parts, trailer];
+    const buffer = this.fillBuffer(trailer.length);
+    buffer.set(trailer, this.size);
     const size = this.size + trailer.length;
+    const body = buffer.subarray(0, size);
+    const packId = crypto.createHash('sha256').update(body).digest('hex');
     const blobs = this.blobs;
-    this.parts = [];
+    this.buffer = null;
     this.blobs = [];
     this.size = 0;
-    this.hash = crypto.createHash('sha256');
 
     crashPoint('pack-writer.before-pack-put');
     const upload = this.options.backend
-      .put(packKey(packId), Readable.from(parts, { objectMode: false }), { ifNoneMatch: true, contentLength: size })
+      .put(packKey(packId), body, { ifNoneMatch: true, contentLength: size })
       .catch((err: unknown) => {
         // A pack with this id already exists: same bytes by construction, so it is durable.
         if ((err as { code?: string }).code !== 'ALREADY_EXISTS') throw err;
@@ -94,12 +126,14 @@ export class PackWriter {
         crashPoint('pack-writer.after-pack-put');
         this.options.onPackWritten({ packId, size, blobs });
         for (const blob of blobs) this.pending.delete(blob.id);
-        this.relief.note(size);
       })
       .catch((err: unknown) => {
         this.failure ??= err;
       });
-    const tracked = upload.finally(() => this.inFlight.delete(tracked));
+    const tracked = upload.finally(() => {
+      this.inFlight.delete(tracked);
+      if (buffer.length === this.capacity) this.spare.push(buffer);
+    });
     this.inFlight.add(tracked);
     while (this.inFlight.size >= (this.options.maxInFlight ?? 1)) await Promise.race(this.inFlight);
     this.throwIfFailed();

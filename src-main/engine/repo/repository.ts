@@ -3,7 +3,7 @@ import { CairnError } from '../../../src-shared/errors';
 import type { Backend } from '../backends/backend';
 import { crashPoint } from '../crash/crash-points';
 import { compressBlob, decompressBlob, prepareZstd } from '../compression/zstd';
-import { open as openSealed, seal } from '../crypto/aead';
+import { open as openSealed, openAsync, seal } from '../crypto/aead';
 import { createKeyFile, defaultScryptParams, parseKeyFile, unwrapKeyFile } from '../crypto/key-file';
 import { deriveRepoKeys, plainRepoKeys, type RepoKeys } from '../crypto/repo-keys';
 import { chunkId } from '../hashing/chunk-id';
@@ -234,6 +234,18 @@ export class Repository {
   decodeBlob(id: string, location: Omit<BlobLocation, 'packId'> & { packId?: string }, stored: Buffer, verifyId = true): Buffer {
     const where = location.packId ? ` in pack ${location.packId}` : '';
     const opened = this.cipher ? this.cipher.open(stored, blobAad, `blob ${id}${where}`) : stored;
+    return this.checkedPlain(id, location, opened, verifyId);
+  }
+
+  /** decodeBlob(), decrypting on the thread pool (see openAsync). */
+  async decodeBlobAsync(id: string, location: Omit<BlobLocation, 'packId'> & { packId?: string }, stored: Buffer, verifyId = true): Promise<Buffer> {
+    const where = location.packId ? ` in pack ${location.packId}` : '';
+    const opened = this.cipher ? await this.cipher.openAsync(stored, blobAad, `blob ${id}${where}`) : stored;
+    return this.checkedPlain(id, location, opened, verifyId);
+  }
+
+  private checkedPlain(id: string, location: Omit<BlobLocation, 'packId'> & { packId?: string }, opened: Buffer, verifyId: boolean): Buffer {
+    const where = location.packId ? ` in pack ${location.packId}` : '';
     const plain = location.compressed ? Buffer.from(decompressBlob(opened, location.plainLength)) : opened;
     if (plain.length !== location.plainLength) {
       throw new CorruptRepositoryError(`Blob ${id}${where}`, `it has ${plain.length} bytes instead of ${location.plainLength}`);
@@ -417,8 +429,13 @@ function makeCipher(keys: RepoKeys): Cipher | null {
   if (!key) return null;
   return {
     seal: (plain, aad) => seal(key, plain, aad),
-    open: (sealed, aad, what) => openSealed(key, sealed, aad, what[0]!.toUpperCase() + what.slice(1)),
+    open: (sealed, aad, what) => openSealed(key, sealed, aad, capitalised(what)),
+    openAsync: (sealed, aad, what) => openAsync(key, sealed, aad, capitalised(what)),
   };
+}
+
+function capitalised(text: string): string {
+  return text[0]!.toUpperCase() + text.slice(1);
 }
 
 function plainKeysFromConfig(config: RepoConfig, where: string): RepoKeys {

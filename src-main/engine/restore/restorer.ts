@@ -219,5 +219,5 @@ async function readChunk(repo: Repository, id: string, filePath: string): Promis
   const location = repo.locate(id);
   if (!location) throw new CorruptRepositoryError(`The stored content of ${filePath}`, `its chunk ${id} is not in the index`);
   const stored = await repo.backend.get(packKey(location.packId), { offset: location.offset, length: location.storedLength });
-  return repo.decodeBlob(id, location, stored, false);
+  return repo.decodeBlobAsync(id, location, stored, false);
 }

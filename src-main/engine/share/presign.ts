@@ -1,7 +1,6 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { CairnError } from '../../../src-shared/errors';
 import { createS3Client } from '../backends/s3-client';
+import { loadS3Presigner, loadS3Sdk } from '../backends/s3-sdk';
 import type { EndpointConfig } from '../endpoints/config';
 
 /** Where an object of an endpoint lives in S3 terms: its bucket and full key (with the prefix). */
@@ -22,7 +21,8 @@ export async function presignedGetUrl(endpoint: EndpointConfig, key: string, exp
       hint: 'Share through an S3-compatible endpoint: `cairn share NAME@vN --endpoint <s3 endpoint>`.',
     });
   }
-  const client = createS3Client({
+  const [{ getSignedUrl }, { s3 }] = await Promise.all([loadS3Presigner(), loadS3Sdk()]);
+  const client = await createS3Client({
     endpoint: endpoint.url,
     region: endpoint.region,
     accessKeyId: endpoint.accessKeyId,
@@ -30,7 +30,7 @@ export async function presignedGetUrl(endpoint: EndpointConfig, key: string, exp
   });
   try {
     const { bucket, fullKey } = s3Location(endpoint, key);
-    const command = new GetObjectCommand({
+    const command = new s3.GetObjectCommand({
       Bucket: bucket,
       Key: fullKey,
       ResponseContentDisposition: `attachment; filename="${fileName}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,

@@ -43,8 +43,13 @@ export interface SnapshotResult {
   durationMs: number;
 }
 
-/** Files read at once: enough for the workers to batch small files, bounded for memory. */
-const filesInFlight = 32;
+/**
+ * Files handed to the pool at once. Enough that small files fill whole batches (up to 256 per
+ * worker round trip) for every worker with the next batch already forming: at 32, batches held
+ * one or two files and the round trips, not the work, set the pace. A queued file costs only a
+ * promise; the pool bounds the bytes in flight.
+ */
+const filesInFlight = 1024;
 
 /**
  * Ingests a file or folder into the repository and returns the id of its tree. Chunking,

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import ignore from 'ignore';
 import { z } from 'zod';
 import { writeFileAtomically } from './atomic-file';
 import {
@@ -36,6 +37,8 @@ export const watchedFolderSchema = z.object({
   /** Each top-level subfolder is one bundle artifact (a model folder); top-level files stay files. */
   bundles: z.boolean(),
   typeRules: z.array(typeRuleSchema),
+  /** The folder's own gitignore-syntax rules (absent in settings written before they existed). */
+  ignore: z.array(z.string().min(1)).optional(),
   /** Files larger than this many bytes are skipped and reported. */
   maxFileSize: z.number().int().positive().optional(),
   paused: z.boolean(),
@@ -49,6 +52,7 @@ export const newWatchedFolderSchema = z.object({
   mode: z.enum(['auto-publish', 'draft']).default('draft'),
   bundles: z.boolean().default(false),
   typeRules: z.array(typeRuleSchema).default([]),
+  ignore: z.array(z.string().min(1)).default([]),
   maxFileSize: z.number().int().positive().optional(),
   paused: z.boolean().default(false),
 });
@@ -58,7 +62,7 @@ export type NewWatchedFolder = z.input<typeof newWatchedFolderSchema>;
  * Settings that can change in place. The path and bundle mode cannot: they decide what the
  * artifacts are, so changing them means removing the folder and adding it again.
  */
-export const watchedFolderPatchSchema = watchedFolderSchema.pick({ collection: true, mode: true, typeRules: true, maxFileSize: true, paused: true }).partial();
+export const watchedFolderPatchSchema = watchedFolderSchema.pick({ collection: true, mode: true, typeRules: true, ignore: true, maxFileSize: true, paused: true }).partial();
 export type WatchedFolderPatch = z.infer<typeof watchedFolderPatchSchema>;
 
 const configFileSchema = z.object({
@@ -121,6 +125,7 @@ export class WatchConfigStore {
   async add(input: NewWatchedFolder): Promise<WatchedFolder> {
     return this.serialized(async () => {
       const fields = parseOrThrow(newWatchedFolderSchema, input, 'a new watched folder');
+      checkIgnorePatterns(fields.ignore);
       const folderPath = await resolveFolder(fields.path);
       for (const other of this.folders) {
         const relation = overlap(folderPath, other.path);
@@ -137,6 +142,7 @@ export class WatchConfigStore {
     return this.serialized(async () => {
       const current = this.require(id);
       const changes = parseOrThrow(watchedFolderPatchSchema.strict(), patch, `the settings of watched folder ${id}`);
+      if (changes.ignore) checkIgnorePatterns(changes.ignore);
       const updated: WatchedFolder = { ...current, ...changes };
       await this.persist(this.folders.map((folder) => (folder.id === id ? updated : folder)));
       return updated;
@@ -163,6 +169,23 @@ export class WatchConfigStore {
     this.writes = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Refuses patterns the `ignore` package cannot use, naming them (it is lenient, so this is rare). */
+function checkIgnorePatterns(patterns: readonly string[]): void {
+  const problems: string[] = [];
+  for (const pattern of patterns) {
+    if (/[\r\n\0]/.test(pattern)) {
+      problems.push(`"${pattern.slice(0, 100)}" holds a line break or NUL (give one pattern per entry)`);
+      continue;
+    }
+    try {
+      ignore().add(pattern).ignores('probe');
+    } catch (err) {
+      problems.push(`"${pattern.slice(0, 100)}" is not a gitignore pattern (${(err as Error).message})`);
+    }
+  }
+  if (problems.length > 0) throw new InvalidInputError('the ignore rules', problems);
 }
 
 function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {

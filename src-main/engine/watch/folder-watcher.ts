@@ -129,7 +129,7 @@ export class FolderWatcher {
       this.schedule = (task) => queue.add(task);
     }
     this.extraIgnoreRules = options.extraIgnoreRules ?? [];
-    this.rules = new IgnoreRules({ extraRules: this.extraIgnoreRules });
+    this.rules = new IgnoreRules({ extraRules: this.ruleList() });
     this.typeRules = new TypeRules(options.folder.typeRules);
     this.expectations = new WriteBackExpectations(this.timing.writeBackTtlMs);
     this.pendingDeletes = new PendingDeletes({ windowMs: this.timing.renameWindowMs, onExpired: (entry) => this.onDeleteWindowClosed(entry) });
@@ -207,10 +207,18 @@ export class FolderWatcher {
     return relativeTo(this.folder.path, path.resolve(absolutePath)) !== null;
   }
 
-  /** New settings (mode, type rules, size limit, collection); the path and bundle mode are fixed. */
+  /**
+   * New settings (mode, type rules, ignore rules, size limit, collection); the path and bundle
+   * mode are fixed. Changed ignore rules take effect through `setExtraIgnoreRules`.
+   */
   updateSettings(folder: WatchedFolder): void {
     this.folder = { ...folder, path: this.folder.path, bundles: this.folder.bundles };
     this.typeRules = new TypeRules(folder.typeRules);
+  }
+
+  /** The collection's rules, then the folder's own (so a folder can re-include with `!`). */
+  private ruleList(): readonly string[] {
+    return [...this.extraIgnoreRules, ...(this.folder.ignore ?? [])];
   }
 
   /** The collection's extra ignore rules changed: reload the rules and rescan if they differ. */
@@ -258,7 +266,7 @@ export class FolderWatcher {
       this.enterMissing();
       return { status: 'missing' };
     }
-    this.rules = await IgnoreRules.forFolder(this.folder.path, this.extraIgnoreRules);
+    this.rules = await IgnoreRules.forFolder(this.folder.path, this.ruleList());
     const openedAt = performance.now();
     this.feed = await this.openFeed(this.generation);
     const readyMs = Math.round(performance.now() - openedAt);
@@ -418,7 +426,7 @@ export class FolderWatcher {
 
   /** New rules: chokidar has pruned folders by the old ones, so reopen and reconcile. */
   private async reloadIgnoreRules(): Promise<void> {
-    const next = await IgnoreRules.forFolder(this.folder.path, this.extraIgnoreRules).catch(() => null);
+    const next = await IgnoreRules.forFolder(this.folder.path, this.ruleList()).catch(() => null);
     if (!next || next.fingerprint === this.rules.fingerprint) return;
     this.rules = next;
     if (this.current !== 'watching') return;

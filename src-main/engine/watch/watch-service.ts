@@ -28,6 +28,8 @@ export interface WatchServiceOptions {
 }
 
 export interface WatchedFolderStatus extends WatchedFolder {
+  /** The folder's own ignore rules ([] for settings written before they existed). */
+  ignore: string[];
   /** 'paused' when the folder or the whole service is paused; otherwise the watcher's state. */
   state: FolderWatcherState | 'paused';
 }
@@ -68,6 +70,7 @@ export class WatchService {
   list(): WatchedFolderStatus[] {
     return this.config.list().map((folder) => ({
       ...folder,
+      ignore: folder.ignore ?? [],
       state: folder.paused || this.globallyPaused ? 'paused' : (this.watchers.get(folder.id)?.state ?? 'stopped'),
     }));
   }
@@ -102,7 +105,8 @@ export class WatchService {
     const updated = await this.config.update(folderId, patch);
     const watcher = this.requireWatcher(folderId);
     watcher.updateSettings(updated);
-    if (updated.collection !== before.collection) await watcher.setExtraIgnoreRules(this.collectionRules.get(updated.collection) ?? []);
+    const ignoreChanged = JSON.stringify(updated.ignore ?? []) !== JSON.stringify(before.ignore ?? []);
+    if (updated.collection !== before.collection || ignoreChanged) await watcher.setExtraIgnoreRules(this.collectionRules.get(updated.collection) ?? []);
     if (updated.paused && !before.paused) await this.stopWatcher(folderId);
     if (!updated.paused && before.paused && !this.globallyPaused) await this.startWatcher(folderId);
     return updated;

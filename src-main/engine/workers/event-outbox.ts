@@ -31,6 +31,7 @@ export class EventOutbox {
   /** Stored bytes of the chunk events in `events`, in order. */
   private stored: Uint8Array[] = [];
   private storedBytes = 0;
+  private ring: SharedArrayBuffer | null = null;
   private pendingBytes = 0;
   private inFlight = 0;
   private wake: (() => void) | null = null;
@@ -62,6 +63,16 @@ export class EventOutbox {
     if (alone) this.flush();
   }
 
+  /**
+   * Queues a chunk whose stored bytes wait in shared memory (the stored ring): only the place
+   * travels; the main thread releases it by `seq`.
+   */
+  pushRingChunk(fields: ChunkFields, ring: SharedArrayBuffer, seq: number, offset: number, storedLength: number): void {
+    this.ring = ring;
+    this.events.push({ type: 'chunk', ...fields, storedOffset: offset, storedLength, ringSeq: seq });
+    this.added(storedLength);
+  }
+
   private added(storedBytes: number): void {
     this.pendingBytes += eventCost(storedBytes);
     if (this.pendingBytes >= flushBytes || this.events.length >= flushEvents) this.flush();
@@ -70,10 +81,11 @@ export class EventOutbox {
   flush(): void {
     if (this.events.length === 0) return;
     const slab = this.makeSlab();
-    const batch: IngestEventBatch = { events: this.events, slab };
+    const batch: IngestEventBatch = { events: this.events, slab, ring: this.ring };
     this.context.post(batch, slab ? [slab] : []);
     this.inFlight += this.pendingBytes;
     this.events = [];
+    this.ring = null;
     this.stored = [];
     this.storedBytes = 0;
     this.pendingBytes = 0;

@@ -4,7 +4,8 @@ import { defaultCompressionLevel } from '../compression/zstd';
 import { CryptoInputError, requireKeyLength } from '../crypto/errors';
 import type { RepoKeys } from '../crypto/repo-keys';
 import { IngestCancelledError, reviveIngestError } from './ingest-errors';
-import { eventCost, type FileSummary, type IngestEventBatch, type IngestReply, type IngestTask, type IngestWorkerConfig } from './ingest-protocol';
+import { eventCost, type FileSummary, type IngestEvent, type IngestEventBatch, type IngestReply, type IngestTask, type IngestWorkerConfig } from './ingest-protocol';
+import { storedRingView } from './stored-ring';
 import { TaskCancelledError } from './pool-errors';
 import type { IngestWorkerInput } from './sealer-protocol';
 import { resolveWorkerEntry } from './worker-entry';
@@ -40,7 +41,10 @@ export interface StoredChunk {
   id: string;
   plainLength: number;
   compressed: boolean;
-  /** The bytes to store; transferred from the worker, so owned by the caller. */
+  /**
+   * The bytes to store. Borrowed: they may be shared memory the worker reuses once onChunk's
+   * promise settles, so copy what must outlive it (PackWriter.add does).
+   */
   stored: Buffer;
 }
 
@@ -287,7 +291,10 @@ export class IngestPool {
 
     for (const event of batch.events) {
       const request = files[event.file];
-      if (!request) continue;
+      if (!request) {
+        if (event.type === 'chunk') releaseRingPlace(batch, event);
+        continue;
+      }
       switch (event.type) {
         case 'ids': {
           const isKnown = request.options.isKnown;
@@ -299,17 +306,13 @@ export class IngestPool {
         case 'chunk': {
           const cost = eventCost(event.storedLength);
           const onChunk = request.options.onChunk;
-          if (!onChunk || batch.slab === null) {
+          const stored = storedBytes(batch, event);
+          if (!onChunk || stored === null) {
+            releaseRingPlace(batch, event);
             ack(cost);
             break;
           }
-          const chunk: StoredChunk = {
-            index: event.index,
-            id: event.id,
-            plainLength: event.plainLength,
-            compressed: event.compressed,
-            stored: Buffer.from(batch.slab, event.storedOffset, event.storedLength),
-          };
+          const chunk: StoredChunk = { index: event.index, id: event.id, plainLength: event.plainLength, compressed: event.compressed, stored };
           const file = event.file;
           this.enqueue(request, {
             run: () => (request.failure === null && !request.settled ? onChunk(chunk) : undefined),
@@ -318,7 +321,10 @@ export class IngestPool {
               request.failure = err;
               reply({ type: 'cancel-file', file } satisfies IngestReply);
             },
-            after: () => ack(cost),
+            after: () => {
+              releaseRingPlace(batch, event);
+              ack(cost);
+            },
           });
           break;
         }
@@ -400,6 +406,19 @@ export class IngestPool {
 /** A worker finished its task without a word about this file: a bug, never expected. */
 function lostFileError(path: string): Error {
   return new RemoteError({ code: 'INTERNAL', message: `The ingest worker finished without reporting "${path}".`, hint: 'This is a bug in Cairn; ingesting the file again usually works.' });
+}
+
+type ChunkEvent = Extract<IngestEvent, { type: 'chunk' }>;
+
+/** A chunk's stored bytes: in the batch's slab, or a view of the worker's stored ring. */
+function storedBytes(batch: IngestEventBatch, event: ChunkEvent): Buffer | null {
+  if (event.ringSeq !== undefined) return batch.ring ? storedRingView.bytes(batch.ring, event.storedOffset, event.storedLength) : null;
+  return batch.slab ? Buffer.from(batch.slab, event.storedOffset, event.storedLength) : null;
+}
+
+/** Lets the worker reuse a ring chunk's place (its bytes are in a pack, or not wanted). */
+function releaseRingPlace(batch: IngestEventBatch, event: ChunkEvent): void {
+  if (event.ringSeq !== undefined && batch.ring) storedRingView.release(batch.ring, event.ringSeq);
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

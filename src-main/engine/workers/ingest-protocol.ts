@@ -32,7 +32,11 @@ export interface FileSummary {
 
 export type IngestEvent =
   | { type: 'ids'; file: number; chunks: { index: number; id: string }[] }
-  | { type: 'chunk'; file: number; index: number; id: string; plainLength: number; compressed: boolean; storedOffset: number; storedLength: number }
+  /**
+   * Stored bytes at `storedOffset` of the batch's slab or, with `ringSeq`, of its stored ring
+   * (released with that number once the main thread is done with them).
+   */
+  | { type: 'chunk'; file: number; index: number; id: string; plainLength: number; compressed: boolean; storedOffset: number; storedLength: number; ringSeq?: number }
   | { type: 'done'; file: number; summary: FileSummary }
   | { type: 'failed'; file: number; error: SerializedError };
 
@@ -44,6 +48,8 @@ export type IngestEvent =
 export interface IngestEventBatch {
   events: IngestEvent[];
   slab: ArrayBuffer | null;
+  /** The worker's stored ring (shared, never copied) when a chunk event has `ringSeq`. */
+  ring: SharedArrayBuffer | null;
 }
 
 /** Main -> worker while a task runs. */

@@ -9,6 +9,8 @@ import { ingestSmallFile } from './ingest-small-file';
 import { LocalSink } from './local-sink';
 import { ReadBuffers } from './read-buffers';
 import { Sealer, SealerSink } from './sealer-client';
+import { sealOverhead } from '../crypto/aead';
+import { StoredRing } from './stored-ring';
 import { serializeError, type TaskContext } from './serve-tasks';
 
 /** Bytes read per block: large reads are far cheaper than many small ones (DESIGN.md 9). */
@@ -25,6 +27,7 @@ export class IngestRunner {
   private readonly encoder: ChunkEncoder;
   private readonly smallBuffer: Buffer;
   private largeBuffers: ReadBuffers | null = null;
+  private storedRing: StoredRing | null = null;
   /** The helper thread for large files; null until the first one, or after it failed. */
   private sealer: Sealer | null = null;
   private sealerStarts = 0;
@@ -57,9 +60,11 @@ export class IngestRunner {
         if (summary === null) {
           const buffers = (this.largeBuffers ??= new ReadBuffers(this.chunker.maxSize, readBlockSize));
           const askKnown = task.type === 'file' && task.askKnown;
-          const sealer = await this.liveSealer(buffers);
+          const ring = this.ring();
+          const sealer = await this.liveSealer(buffers, ring);
+          const overhead = this.config.blobKey === null ? 0 : sealOverhead;
           sink = sealer
-            ? new SealerSink({ sealer, outbox, file, askKnown })
+            ? new SealerSink({ sealer, outbox, file, askKnown, ring, overhead })
             : new LocalSink({ blocks: buffers.blocks, file, encoder: this.encoder, outbox, askKnown });
           try {
             summary = await ingestLargeFile({ path, chunker: this.chunker, buffers, outbox, sink, isCancelled: () => isCancelled(file) });
@@ -81,13 +86,13 @@ export class IngestRunner {
    * The sealer thread, started on first use and again after it died. If it cannot start (twice
    * in a row) large files are encoded on this thread instead: slower, never wrong.
    */
-  private async liveSealer(buffers: ReadBuffers): Promise<Sealer | null> {
+  private async liveSealer(buffers: ReadBuffers, ring: StoredRing): Promise<Sealer | null> {
     if (!this.config.sealerThreads) return null;
     if (this.sealer?.alive) return this.sealer;
     if (this.sealerStarts >= 2) return null;
     this.sealerStarts++;
     try {
-      this.sealer = await Sealer.start(this.config, buffers);
+      this.sealer = await Sealer.start(this.config, buffers, ring);
       this.sealerStarts = 0;
     } catch {
       this.sealer = null;
@@ -96,6 +101,12 @@ export class IngestRunner {
   }
 
   private small(path: string, file: number, outbox: EventOutbox) {
-    return ingestSmallFile({ path, file, maxSize: this.chunker.minSize, buffer: this.smallBuffer, encoder: this.encoder, outbox });
+    return ingestSmallFile({ path, file, maxSize: this.chunker.minSize, buffer: this.smallBuffer, encoder: this.encoder, outbox, ring: this.ring() });
+  }
+
+  /** Room for the stored chunks of about three read blocks (a block's chunks always fit). */
+  private ring(): StoredRing {
+    const maxBlockChunks = this.chunker.maxSize + Math.max(readBlockSize, this.chunker.maxSize);
+    return (this.storedRing ??= new StoredRing(Math.ceil(1.5 * maxBlockChunks)));
   }
 }

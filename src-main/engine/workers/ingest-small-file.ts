@@ -5,6 +5,7 @@ import type { EventOutbox } from './event-outbox';
 import { sameVersion } from './file-io';
 import { FileChangedError, NotAFileError, fileErrorFromFs } from './ingest-errors';
 import type { FileSummary } from './ingest-protocol';
+import type { StoredRing } from './stored-ring';
 
 export interface SmallFileJob {
   path: string;
@@ -15,6 +16,8 @@ export interface SmallFileJob {
   buffer: Buffer;
   encoder: ChunkEncoder;
   outbox: EventOutbox;
+  /** Where stored bytes go to the main thread without garbage, while it has room. */
+  ring: StoredRing;
 }
 
 /**
@@ -51,8 +54,16 @@ export function ingestSmallFile(job: SmallFileJob): FileSummary | null {
     const sha256 = digest.toString('hex');
     if (size === 0) return { sha256, size, mtimeMs: before.mtimeMs, chunks: [], knownChunks: 0 };
     const id = job.encoder.idFromDigest(digest);
-    const { stored, compressed } = job.encoder.encode(plain);
-    job.outbox.pushChunk({ file: job.file, index: 0, id, plainLength: size, compressed }, stored, stored === plain);
+    const fields = { file: job.file, index: 0, id, plainLength: size };
+    const place = job.ring.reserve([job.encoder.roomFor(size)])?.[0];
+    if (place) {
+      const { length, compressed } = job.encoder.encodeInto(plain, job.ring.data.subarray(place.offset, place.offset + place.length));
+      job.outbox.pushRingChunk({ ...fields, compressed }, job.ring.shared, place.seq, place.offset, length);
+    } else {
+      // The ring is full of chunks the main thread has not taken yet: send this one by copy.
+      const { stored, compressed } = job.encoder.encode(plain);
+      job.outbox.pushChunk({ ...fields, compressed }, stored, stored === plain);
+    }
     return { sha256, size, mtimeMs: before.mtimeMs, chunks: [{ id, length: size }], knownChunks: 0 };
   } catch (err) {
     throw fileErrorFromFs(job.path, err);

@@ -4,7 +4,8 @@ import type { ChunkSink } from './chunk-sink';
 import type { EventOutbox } from './event-outbox';
 import type { IngestWorkerConfig } from './ingest-protocol';
 import type { ReadBuffers } from './read-buffers';
-import type { FromSealer, IngestWorkerInput, SealJob, SealResult, ToSealer } from './sealer-protocol';
+import type { FromSealer, IngestWorkerInput, SealJob, SealOutJob, SealResult, ToSealer } from './sealer-protocol';
+import { StoredRing, type RingPlace } from './stored-ring';
 import { resolveWorkerEntry, workerLaunch } from './worker-entry';
 
 /** The sealer thread stopped or failed; the file being ingested fails with this. */
@@ -43,8 +44,8 @@ export class Sealer {
     worker.on('exit', (code) => stop(`it exited with code ${code}`));
   }
 
-  /** Starts a sealer thread sharing `buffers`; resolves once it is ready. */
-  static start(config: IngestWorkerConfig, buffers: ReadBuffers): Promise<Sealer> {
+  /** Starts a sealer thread sharing `buffers` and `ring`; resolves once it is ready. */
+  static start(config: IngestWorkerConfig, buffers: ReadBuffers, ring: StoredRing): Promise<Sealer> {
     const input: IngestWorkerInput = { role: 'sealer', config };
     const launch = workerLaunch(resolveWorkerEntry(import.meta.url, 'ingest-worker'), input);
     const worker = new Worker(launch.url, { workerData: launch.workerData, execArgv: launch.execArgv });
@@ -54,7 +55,7 @@ export class Sealer {
         worker.off('message', onReady);
         worker.off('exit', onExit);
         worker.off('error', onError);
-        worker.postMessage({ type: 'buffers', blocks: buffers.shared } satisfies ToSealer);
+        worker.postMessage({ type: 'buffers', blocks: buffers.shared, ring: ring.shared, ringDataStart: StoredRing.dataStart, ringCapacity: ring.capacity } satisfies ToSealer);
         resolve(new Sealer(worker));
       };
       const onExit = (code: number) => reject(new SealerError(`it exited with code ${code} while starting`));
@@ -100,6 +101,13 @@ export class SealerSink implements ChunkSink {
   private readonly outbox: EventOutbox;
   private readonly file: number;
   private readonly askKnown: boolean;
+  private readonly ring: StoredRing;
+  /** What sealing adds to a chunk (room reserved in the ring beyond its plain length). */
+  private readonly overhead: number;
+  /** Blocks to seal, in order, waiting for room in the ring. */
+  private readonly sealQueue: { held: HeldBlock; jobs: SealJob[]; withIds: boolean }[] = [];
+  private waitingForRoom = false;
+  private abandoned = false;
   private jobs: SealJob[] = [];
   private chunkCount = 0;
   /** Blocks in use by this file, oldest first. */
@@ -109,11 +117,13 @@ export class SealerSink implements ChunkSink {
   readonly ids: string[] = [];
   knownCount = 0;
 
-  constructor(options: { sealer: Sealer; outbox: EventOutbox; file: number; askKnown: boolean }) {
+  constructor(options: { sealer: Sealer; outbox: EventOutbox; file: number; askKnown: boolean; ring: StoredRing; overhead: number }) {
     this.sealer = options.sealer;
     this.outbox = options.outbox;
     this.file = options.file;
     this.askKnown = options.askKnown;
+    this.ring = options.ring;
+    this.overhead = options.overhead;
   }
 
   add(_block: number, offset: number, length: number): void {
@@ -168,6 +178,8 @@ export class SealerSink implements ChunkSink {
   }
 
   async abandon(): Promise<void> {
+    this.abandoned = true;
+    this.pumpSeals();
     // Answers will not come: treat every waiting chunk as known so blocks are let go.
     for (const held of this.held) if (held.hashed && !held.sealing) held.known = held.jobs.map(() => true);
     this.answer([]);
@@ -178,22 +190,57 @@ export class SealerSink implements ChunkSink {
 
   private seal(held: HeldBlock, jobs: SealJob[], withIds: boolean): void {
     held.sealing = true;
-    if (jobs.length === 0) {
-      this.done(held);
-      return;
+    this.sealQueue.push({ held, jobs, withIds });
+    this.pumpSeals();
+  }
+
+  /**
+   * Sends queued blocks to the sealer in order, each once its chunks have room in the ring;
+   * waits for the main thread to release earlier chunks when they do not.
+   */
+  private pumpSeals(): void {
+    while (this.sealQueue.length > 0 && !this.waitingForRoom) {
+      const { held, jobs, withIds } = this.sealQueue[0]!;
+      if (jobs.length === 0 || this.failure !== null || this.abandoned) {
+        this.sealQueue.shift();
+        this.done(held);
+        continue;
+      }
+      const places = this.ring.reserve(jobs.map((job) => job.length + this.overhead));
+      if (places === null) {
+        // Room comes back as the main thread finishes chunks: make sure it has them all.
+        this.outbox.flush();
+        this.waitingForRoom = true;
+        void this.ring.released().then(() => {
+          this.waitingForRoom = false;
+          this.pumpSeals();
+        });
+        return;
+      }
+      this.sealQueue.shift();
+      this.request(held, jobs, withIds, places);
     }
-    this.sealer.request({ type: 'seal', block: held.block, jobs, withIds }, (reply) => {
-      if (reply instanceof SealerError || reply.type !== 'sealed') return this.fail(held, reply);
+  }
+
+  private request(held: HeldBlock, jobs: SealJob[], withIds: boolean, places: RingPlace[]): void {
+    const outJobs: SealOutJob[] = jobs.map((job, n) => ({ ...job, out: places[n]!.offset }));
+    this.sealer.request({ type: 'seal', block: held.block, jobs: outJobs, withIds }, (reply) => {
+      if (reply instanceof SealerError || reply.type !== 'sealed') {
+        this.ring.releaseHere(places);
+        return this.fail(held, reply);
+      }
       if (reply.ids) jobs.forEach((job, n) => (this.ids[job.index] = reply.ids![n]!));
-      if (this.failure === null) this.post(reply.results);
+      if (this.failure === null) this.post(reply.results, places);
+      else this.ring.releaseHere(places);
       this.done(held);
     });
   }
 
-  private post(results: SealResult[]): void {
-    for (const { index, length, compressed, stored } of results) {
-      this.outbox.pushChunk({ file: this.file, index, id: this.ids[index]!, plainLength: length, compressed }, new Uint8Array(stored), false);
-    }
+  private post(results: SealResult[], places: RingPlace[]): void {
+    results.forEach(({ index, length, compressed, storedLength }, n) => {
+      const place = places[n]!;
+      this.outbox.pushRingChunk({ file: this.file, index, id: this.ids[index]!, plainLength: length, compressed }, this.ring.shared, place.seq, place.offset, storedLength);
+    });
   }
 
   private done(held: HeldBlock): void {

@@ -14,20 +14,26 @@ export interface SealJob {
   length: number;
 }
 
+/** A chunk to seal, and where in the stored ring its stored bytes go (see stored-ring.ts). */
+export interface SealOutJob extends SealJob {
+  out: number;
+}
+
 export interface SealResult {
   index: number;
   length: number;
   compressed: boolean;
-  stored: ArrayBuffer;
+  /** Stored bytes written at the job's `out` in the stored ring. */
+  storedLength: number;
 }
 
 /** The sealer answers every request once, in order. */
 export type ToSealer =
-  | { type: 'buffers'; blocks: SharedArrayBuffer[] }
+  | { type: 'buffers'; blocks: SharedArrayBuffer[]; ring: SharedArrayBuffer; ringDataStart: number; ringCapacity: number }
   /** Chunk ids only (the main thread is asked which chunks it has before any is sealed). */
   | { type: 'hash'; block: number; jobs: SealJob[] }
   /** Compress and seal; with `withIds` the ids come back too, from the same pass. */
-  | { type: 'seal'; block: number; jobs: SealJob[]; withIds: boolean };
+  | { type: 'seal'; block: number; jobs: SealOutJob[]; withIds: boolean };
 
 export type FromSealer =
   | { type: 'ready' }

@@ -94,11 +94,9 @@ export function VersionPanel({ version, versions }: { version: VersionRow; versi
           </button>
         )}
         <CopyButton text={version.sha256} label="Copy sha256" what="The SHA-256" />
-        {versions.length > 1 && (
-          <button type="button" onClick={() => setDialog('compare')}>
-            Compare…
-          </button>
-        )}
+        <button type="button" onClick={() => setDialog('compare')}>
+          {versions.length > 1 ? 'Compare…' : 'Preview…'}
+        </button>
         <button type="button" onClick={() => setDialog('share')}>
           Share link…
         </button>

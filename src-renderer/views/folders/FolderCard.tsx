@@ -42,6 +42,14 @@ export function FolderCard({ folder, onEdit }: { folder: WatchedFolder; onEdit: 
             <dd>{folder.typeRules.map((r) => `${r.glob} → ${r.type}`).join(', ')}</dd>
           </>
         )}
+        {folder.ignore.length > 0 && (
+          <>
+            <dt>Ignored</dt>
+            <dd>
+              <code>{folder.ignore.join(', ')}</code>
+            </dd>
+          </>
+        )}
         {folder.maxFileSize !== undefined && (
           <>
             <dt>Size limit</dt>

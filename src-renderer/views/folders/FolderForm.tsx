@@ -20,6 +20,7 @@ export function FolderForm({ editing, onClose }: { editing?: WatchedFolder; onCl
   const [mode, setMode] = useState<'draft' | 'auto-publish'>(editing?.mode ?? 'draft');
   const [bundles, setBundles] = useState(editing?.bundles ?? false);
   const [rules, setRules] = useState(editing?.typeRules ?? []);
+  const [ignoreText, setIgnoreText] = useState((editing?.ignore ?? []).join('\n'));
   const [maxMB, setMaxMB] = useState(editing?.maxFileSize ? String(editing.maxFileSize / megabyte) : '');
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -30,11 +31,16 @@ export function FolderForm({ editing, onClose }: { editing?: WatchedFolder; onCl
     const max = maxMB.trim() === '' ? undefined : Math.round(Number(maxMB) * megabyte);
     if (max !== undefined && !(max > 0)) return setError('The size limit must be a positive number of MB, or empty for none.');
     const typeRules = rules.filter((r) => r.glob.trim() && r.type.trim()).map((r) => ({ glob: r.glob.trim(), type: r.type.trim() }));
+    // One gitignore pattern per line; blank lines and # comments are dropped, as git does.
+    const ignore = ignoreText
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
     setSaving(true);
     setError(null);
     try {
-      if (editing) await update(editing.id, { collection, mode, typeRules, ...(max !== undefined ? { maxFileSize: max } : {}) });
-      else await add({ path: path.trim(), collection, mode, bundles, typeRules, ...(max !== undefined ? { maxFileSize: max } : {}) });
+      if (editing) await update(editing.id, { collection, mode, typeRules, ignore, ...(max !== undefined ? { maxFileSize: max } : {}) });
+      else await add({ path: path.trim(), collection, mode, bundles, typeRules, ignore, ...(max !== undefined ? { maxFileSize: max } : {}) });
       onClose();
     } catch (err) {
       setError(describeError(err));
@@ -81,9 +87,21 @@ export function FolderForm({ editing, onClose }: { editing?: WatchedFolder; onCl
           </label>
         )}
         <TypeRulesEditor rules={rules} onChange={setRules} />
-        <p className="hint">
-          Ignore rules: a <code>.cairnignore</code> file in the folder (gitignore syntax) keeps matching files out; the collection&apos;s own rules apply too.
-        </p>
+        <div className="field">
+          <label htmlFor="folder-ignore">Ignore rules (one gitignore pattern per line)</label>
+          <textarea
+            id="folder-ignore"
+            rows={3}
+            value={ignoreText}
+            onChange={(e) => setIgnoreText(e.target.value)}
+            spellCheck={false}
+            placeholder={'*.log\nscratch/'}
+            aria-describedby="folder-ignore-hint"
+          />
+          <p className="hint" id="folder-ignore-hint">
+            Matching files are never versioned. A <code>.cairnignore</code> file in the folder and the collection&apos;s own rules apply too; <code>!pattern</code> takes a file back.
+          </p>
+        </div>
         <ErrorNotice message={error} />
         <div className="actions">
           <button type="submit" className="primary" disabled={saving || (!editing && path.trim() === '')}>

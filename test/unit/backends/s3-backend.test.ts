@@ -85,6 +85,18 @@ describe('S3Backend errors', () => {
     expect((err as Error).message).toContain('ECONNREFUSED');
   });
 
+  it('closes cleanly before any request (the client is only created on first use)', async () => {
+    const backend = new S3Backend(options('unused'));
+    await expect(backend.close()).resolves.toBeUndefined();
+  });
+
+  it('creates one client for concurrent first requests and destroys it on close', async () => {
+    const backend = new S3Backend(options(await freshBucket()));
+    await Promise.all([backend.put('a', Buffer.from('a')), backend.put('b', Buffer.from('b')), backend.head('c')]);
+    expect(await collectKeys(backend, '')).toEqual(['a', 'b']);
+    await backend.close();
+  });
+
   it('shows the name with bucket and prefix', () => {
     expect(new S3Backend(options('b', { prefix: 'x/y/' })).name).toBe('s3:b/x/y');
     expect(new S3Backend(options('b')).name).toBe('s3:b');

@@ -162,14 +162,17 @@ describe('FastCDC cuts', () => {
     expect(cutStreaming(chunker, part, () => 1 << 20)).toEqual(whole);
   });
 
-  it('asks for more data instead of guessing', () => {
+  it('asks for more data only when the given bytes hold no cut point', () => {
     const chunker = new Chunker(small, seedA);
-    expect(chunker.cut(data, 0, small.maxSize - 1, false)).toBe(0);
+    const full = chunker.cut(data, 0, data.length, true);
+    expect(full).toBeGreaterThanOrEqual(small.minSize);
+    // A prefix that holds the cut point gives the same cut as all the data; a shorter one asks.
+    expect(chunker.cut(data, 0, full, false)).toBe(full);
+    expect(chunker.cut(data, 0, full - 1, false)).toBe(0);
+    expect(chunker.cut(data, 0, small.minSize, false)).toBe(0);
+    expect(chunker.cut(data, 0, small.maxSize, false)).toBe(full);
     expect(chunker.cut(data, 0, 0, true)).toBe(0);
     expect(chunker.cut(data, 100, 100 + small.minSize, true)).toBe(small.minSize);
-    const full = chunker.cut(data, 0, small.maxSize, false);
-    expect(full).toBeGreaterThanOrEqual(small.minSize);
-    expect(chunker.cut(data, 0, data.length, true)).toBe(full);
   });
 
   it('cuts repetitive data into equal chunks within the bounds', () => {

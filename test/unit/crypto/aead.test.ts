@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { open, seal, sealOverhead } from '../../../src-main/engine/crypto/aead';
+import { open, openAsync, seal, sealInto, sealOverhead } from '../../../src-main/engine/crypto/aead';
 import { AuthenticationError, CryptoInputError } from '../../../src-main/engine/crypto/errors';
 
 const key = randomBytes(32);
@@ -56,5 +56,34 @@ describe('seal / open', () => {
   it('insists on a 32-byte key', () => {
     expect(() => seal(randomBytes(16), Buffer.from('x'))).toThrow(CryptoInputError);
     expect(() => open(randomBytes(31), Buffer.alloc(40))).toThrow(/encryption key must be 32 bytes/);
+  });
+
+  it('seals into a given buffer, and refuses one too small', () => {
+    const plain = randomBytes(5000);
+    const target = Buffer.alloc(plain.length + sealOverhead + 10, 0xee);
+    expect(sealInto(key, plain, target)).toBe(plain.length + sealOverhead);
+    expect(open(key, target.subarray(0, plain.length + sealOverhead)).equals(plain)).toBe(true);
+    expect(target.subarray(plain.length + sealOverhead).every((byte) => byte === 0xee)).toBe(true);
+    expect(() => sealInto(key, plain, Buffer.alloc(plain.length + sealOverhead - 1))).toThrow(RangeError);
+  });
+
+  it('opens on the thread pool exactly as open() does, refusing the same damage', async () => {
+    for (const length of [0, 1, 100_000]) {
+      const plain = randomBytes(length);
+      expect((await openAsync(key, seal(key, plain))).equals(plain)).toBe(true);
+      const aad = Buffer.from('pack 1234');
+      expect((await openAsync(key, seal(key, plain, aad), aad)).equals(plain)).toBe(true);
+    }
+    const sealed = seal(key, randomBytes(1000), Buffer.from('a'));
+    const damaged = Buffer.from(sealed);
+    damaged[500]! ^= 1;
+    const attempts = [
+      () => openAsync(randomBytes(32), sealed, Buffer.from('a')),
+      () => openAsync(key, sealed, Buffer.from('b')),
+      () => openAsync(key, damaged, Buffer.from('a')),
+      () => openAsync(key, sealed.subarray(0, 27)),
+    ];
+    for (const attempt of attempts) await expect(attempt()).rejects.toMatchObject({ code: 'CORRUPT' });
+    await expect(openAsync(key, Buffer.alloc(40), undefined, 'Blob x')).rejects.toThrow(/^Blob x failed authentication/);
   });
 });

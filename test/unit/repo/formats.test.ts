@@ -24,6 +24,9 @@ function testCipher(): Cipher {
         throw new Error(`${what} fails authentication`);
       }
     },
+    openAsync(sealed, aad, what) {
+      return Promise.resolve().then(() => this.open(sealed, aad, what));
+    },
   };
 }
 

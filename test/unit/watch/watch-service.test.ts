@@ -99,6 +99,30 @@ describe('WatchService', () => {
     expect(publisher.published('notes.bak')).toEqual([]);
   });
 
+  it("applies the folder's own ignore rules with .cairnignore, and changes to them at once", async () => {
+    const { home, service, publisher, log, open } = await setup();
+    await home.write('inbox/.cairnignore', '*.log\n');
+    const { folder } = await service.add({ path: home.join('inbox'), collection: 'docs', mode: 'draft', ignore: ['scratch/', '*.bak'] });
+    expect(service.list()[0]).toMatchObject({ ignore: ['scratch/', '*.bak'] });
+    await home.write('inbox/scratch/draft.txt', 'ignored by the folder rule');
+    await home.write('inbox/old.bak', 'ignored by the folder rule');
+    await home.write('inbox/run.log', 'ignored by .cairnignore');
+    await home.write('inbox/kept.txt', 'kept');
+    await log.waitFor('published', (e) => e.path === 'kept.txt');
+    await settleTime();
+    expect(publisher.published().map((c) => c.request.artifactPath)).toEqual(['kept.txt']);
+
+    // Changed rules rescan: what they no longer ignore becomes a version.
+    await service.update(folder.id, { ignore: ['*.bak'] });
+    await log.waitFor('published', (e) => e.path === 'scratch/draft.txt');
+    expect(publisher.published('old.bak')).toEqual([]);
+    expect(publisher.published('run.log')).toEqual([]);
+    await service.close();
+    const again = await open();
+    expect(again.list()[0]).toMatchObject({ ignore: ['*.bak'] });
+    await expect(again.update(folder.id, { ignore: ['a\nb'] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
   it('routes suppressNext to the folder that contains the path', async () => {
     const { home, service, publisher, log } = await setup();
     await service.add({ path: home.join('inbox'), collection: 'docs', mode: 'auto-publish' });

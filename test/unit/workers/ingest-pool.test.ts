@@ -40,7 +40,8 @@ function plainOf(keys: RepoKeys, chunk: StoredChunk): Buffer {
 /** Ingests a file, collecting its chunks, and checks everything the result promises. */
 async function ingestAndVerify(pool: IngestPool, keys: RepoKeys, path: string, data: Buffer, sizeHint?: number): Promise<{ result: FileResult; chunks: StoredChunk[] }> {
   const chunks: StoredChunk[] = [];
-  const result = await pool.ingestFile(path, { sizeHint, onChunk: (chunk) => void chunks.push(chunk) });
+  // chunk.stored is borrowed until onChunk settles (it may be shared memory the worker reuses).
+  const result = await pool.ingestFile(path, { sizeHint, onChunk: (chunk) => void chunks.push({ ...chunk, stored: Buffer.from(chunk.stored) }) });
   expect(result.path).toBe(path);
   expect(result.sha256).toBe(sha256(data));
   expect(result.size).toBe(data.length);
@@ -152,6 +153,29 @@ describe('IngestPool behaviour', () => {
       .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(FileChangedError);
     expect(error).toMatchObject({ code: 'CONFLICT', message: `The file "${path}" changed while it was being read.` });
+  });
+
+  it('delivers every byte intact when the main thread is slower than the workers (stored ring full)', async () => {
+    // 80 MiB is several times the worker's stored ring, so with a slow onChunk the sealer waits
+    // for room again and again; small chunks leave some unsent in the worker's outbox then,
+    // which must go out first or nothing is ever released (a hang this test once caught).
+    const wide = await IngestPool.create({ keys, chunker: params, compression: false, size: 1, maxInFlightBytes: 64 * 1024 * 1024 });
+    try {
+      const data = randomBytes(80 * 1024 * 1024);
+      const path = join(dir, 'slow-consumer.bin');
+      writeFileSync(path, data);
+      const plains: Buffer[] = [];
+      const result = await wide.ingestFile(path, {
+        onChunk: async (chunk) => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          plains.push(plainOf(keys, chunk));
+        },
+      });
+      expect(result.sha256).toBe(sha256(data));
+      expect(Buffer.concat(plains).equals(data)).toBe(true);
+    } finally {
+      await wide.close();
+    }
   });
 
   it('ingests a small file whose size hint is stale', async () => {
