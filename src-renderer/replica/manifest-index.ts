@@ -1,7 +1,8 @@
 /**
  * The renderer's materialisation of the manifest (DESIGN.md 5): the records of the Y.Doc's maps
  * folded into artifacts and versions, the same way the engine's catalogue does it
- * (src-main/engine/catalogue/views.ts), so the Library can list without asking the engine.
+ * (src-main/engine/catalogue/views.ts), so the Library can list without asking the engine. The
+ * folding rules themselves are shared with the engine: src-shared/catalogue/materialise.ts.
  *
  * Only what the Library and the timeline show is kept here. Links, the audit log and validator
  * results are read through the contract when an artifact is opened.
@@ -10,19 +11,12 @@
  * pick the earliest, last-writer-wins registers the greatest stamp, versions sort by
  * (createdAt, id).
  */
-import { initialStatus, type VersionStatus } from '../../src-shared/catalogue/lifecycle';
+import type { VersionStatus } from '../../src-shared/catalogue/lifecycle';
+import { LwwRegisters } from '../../src-shared/catalogue/lww-registers';
+import { canonicalClaim, compareVersions, deletedAtOf, fallbackType, headOf, liveTombstone, readStored, statusFrom, type StoredCandidate } from '../../src-shared/catalogue/materialise';
 import {
-  asArtifactClaim,
-  asMetaCandidate,
-  asStatusCandidate,
-  asTagCandidate,
-  asTombstoneCandidate,
   asVersionRecord,
-  candidateKey,
   decodeRecordJson,
-  isNewerStamp,
-  splitCandidateKey,
-  subjectOf,
   type ArtifactClaim,
   type MetaCandidate,
   type Stamp,
@@ -37,32 +31,6 @@ import type { ArtifactRow, VersionRow } from '../db/schema';
 export const indexedMapNames = ['artifacts', 'versions', 'status', 'tags', 'meta', 'tombstones'] as const;
 export type IndexedMapName = (typeof indexedMapNames)[number];
 
-/** The type of an artifact nobody typed (the engine's type config says the same). */
-const fallbackType = 'file';
-
-/** Per subject, every device's candidate and the winner (greatest stamp). */
-class Registers<C extends Stamp> {
-  private readonly candidates = new Map<string, Map<string, C>>();
-  private readonly winners = new Map<string, C>();
-
-  set(subject: string, device: string, candidate: C | null): void {
-    let bySubject = this.candidates.get(subject);
-    if (candidate === null) bySubject?.delete(device);
-    else {
-      if (!bySubject) this.candidates.set(subject, (bySubject = new Map()));
-      bySubject.set(device, candidate);
-    }
-    let winner: C | undefined;
-    for (const c of bySubject?.values() ?? []) if (!winner || isNewerStamp(c, winner)) winner = c;
-    if (winner) this.winners.set(subject, winner);
-    else this.winners.delete(subject);
-  }
-
-  winner(subject: string): C | undefined {
-    return this.winners.get(subject);
-  }
-}
-
 interface ArtifactState {
   readonly id: string;
   readonly claims: Map<string, ArtifactClaim>;
@@ -70,11 +38,6 @@ interface ArtifactState {
   readonly versions: VersionRecord[];
   sorted: boolean;
 }
-
-const compareVersions = (a: VersionRecord, b: VersionRecord): number =>
-  a.createdAt !== b.createdAt ? a.createdAt - b.createdAt : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-
-const isEarlierClaim = (a: ArtifactClaim, b: ArtifactClaim) => (a.createdAt !== b.createdAt ? a.createdAt < b.createdAt : a.deviceId < b.deviceId);
 
 /** The lower-cased name and its words, for word-prefix search. */
 export function searchWords(name: string): string[] {
@@ -87,10 +50,10 @@ export function searchWords(name: string): string[] {
 export class ManifestIndex {
   private readonly artifacts = new Map<string, ArtifactState>();
   private readonly versions = new Map<string, VersionRecord>();
-  private readonly status = new Registers<StatusCandidate>();
-  private readonly tags = new Registers<TagCandidate>();
-  private readonly meta = new Registers<MetaCandidate>();
-  private readonly tombstones = new Registers<TombstoneCandidate>();
+  private readonly status = new LwwRegisters<StatusCandidate>();
+  private readonly tags = new LwwRegisters<TagCandidate>();
+  private readonly meta = new LwwRegisters<MetaCandidate>();
+  private readonly tombstones = new LwwRegisters<TombstoneCandidate>();
   /** Tag and meta subjects per artifact, so an artifact's row is built without scanning all. */
   private readonly tagSubjects = new Map<string, Set<string>>();
   private readonly metaSubjects = new Map<string, Set<string>>();
@@ -116,13 +79,13 @@ export class ManifestIndex {
       case 'artifacts':
         return this.onClaim(key, value);
       case 'status':
-        return this.onCandidate(key, value, asStatusCandidate, subjectOf.status, this.status, (c) => this.versions.get(c.versionId)?.artifactId ?? null);
+        return this.onCandidate(readStored.status(key, value), this.status, (c) => this.versions.get(c.versionId)?.artifactId ?? null);
       case 'tags':
-        return this.onCandidate(key, value, asTagCandidate, subjectOf.tag, this.tags, (c, subject) => this.remember(this.tagSubjects, c.artifactId, subject));
+        return this.onCandidate(readStored.tags(key, value), this.tags, (c, subject) => this.remember(this.tagSubjects, c.artifactId, subject));
       case 'meta':
-        return this.onCandidate(key, value, asMetaCandidate, subjectOf.meta, this.meta, (c, subject) => this.remember(this.metaSubjects, c.artifactId, subject));
+        return this.onCandidate(readStored.meta(key, value), this.meta, (c, subject) => this.remember(this.metaSubjects, c.artifactId, subject));
       case 'tombstones':
-        return this.onCandidate(key, value, asTombstoneCandidate, subjectOf.tombstone, this.tombstones, (c) =>
+        return this.onCandidate(readStored.tombstones(key, value), this.tombstones, (c) =>
           c.target === 'artifact' ? c.id : (this.versions.get(c.id)?.artifactId ?? null),
         );
     }
@@ -139,7 +102,7 @@ export class ManifestIndex {
     const fields = this.metaFields(artifactId);
     const metadata: Record<string, string> = {};
     for (const [field, value] of fields) if (field.startsWith('x.')) metadata[field.slice(2)] = value;
-    const tombstone = this.liveTombstone(`artifact/${artifactId}`);
+    const tombstone = liveTombstone(this.tombstones, 'artifact', artifactId);
     return {
       id: artifactId,
       collection: claim.collection,
@@ -169,10 +132,9 @@ export class ManifestIndex {
     if (!state || !claim) return [];
     const versions = this.sortedVersions(state);
     const head = this.head(versions);
-    const artifactTombstone = this.liveTombstone(`artifact/${artifactId}`);
+    const artifactTombstone = liveTombstone(this.tombstones, 'artifact', artifactId);
     return versions.map((version, index) => {
-      const own = this.liveTombstone(`version/${version.id}`);
-      const deletedAt = own || artifactTombstone ? Math.max(own?.at ?? 0, artifactTombstone?.at ?? 0) : null;
+      const deletedAt = deletedAtOf(liveTombstone(this.tombstones, 'version', version.id), artifactTombstone);
       return {
         ...version,
         provenance: { ...version.provenance },
@@ -209,39 +171,24 @@ export class ManifestIndex {
   }
 
   private onClaim(key: string, value: unknown): string | null {
-    const split = splitCandidateKey(key);
-    if (!split) return this.malformed();
-    const state = this.state(split.subject);
-    if (value === undefined) state.claims.delete(split.device);
-    else {
-      const claim = asArtifactClaim(decodeRecordJson(value));
-      if (!claim || claim.artifactId !== split.subject || claim.deviceId !== split.device) return this.malformed();
-      state.claims.set(split.device, claim);
-    }
-    let canonical: ArtifactClaim | null = null;
-    for (const claim of state.claims.values()) if (!canonical || isEarlierClaim(claim, canonical)) canonical = claim;
-    state.claim = canonical;
+    const stored = readStored.artifacts(key, value);
+    if (!stored) return this.malformed();
+    const state = this.state(stored.subject);
+    if (stored.candidate) state.claims.set(stored.device, stored.candidate);
+    else state.claims.delete(stored.device);
+    state.claim = canonicalClaim(state.claims.values());
     return state.id;
   }
 
   private onCandidate<C extends Stamp>(
-    key: string,
-    value: unknown,
-    guard: (v: unknown) => C | null,
-    subjectFn: (c: C) => string,
-    registers: Registers<C>,
+    stored: StoredCandidate<C> | null,
+    registers: LwwRegisters<C>,
     artifactOf: (candidate: C, subject: string) => string | null,
   ): string | null {
-    const split = splitCandidateKey(key);
-    if (!split) return this.malformed();
-    let candidate: C | null = null;
-    if (value !== undefined) {
-      candidate = guard(decodeRecordJson(value));
-      if (!candidate || candidateKey(subjectFn(candidate), candidate.device) !== key) return this.malformed();
-    }
-    const about = candidate ?? registers.winner(split.subject);
-    registers.set(split.subject, split.device, candidate);
-    return about ? artifactOf(about, split.subject) : null;
+    if (!stored) return this.malformed();
+    const about = stored.candidate ?? registers.winner(stored.subject);
+    registers.set(stored.subject, stored.device, stored.candidate);
+    return about ? artifactOf(about, stored.subject) : null;
   }
 
   private remember(index: Map<string, Set<string>>, artifactId: string, subject: string): string {
@@ -277,20 +224,11 @@ export class ManifestIndex {
 
   /** The newest version not deleted by itself (an artifact's own tombstone keeps its head). */
   private head(versions: VersionRecord[]): VersionRecord | null {
-    for (let i = versions.length - 1; i >= 0; i -= 1) {
-      const version = versions[i] as VersionRecord;
-      if (!this.liveTombstone(`version/${version.id}`)) return version;
-    }
-    return null;
+    return headOf(versions, (id) => liveTombstone(this.tombstones, 'version', id) !== null);
   }
 
   private statusOf(versionId: string): VersionStatus {
-    return this.status.winner(versionId)?.value ?? initialStatus;
-  }
-
-  private liveTombstone(subject: string): TombstoneCandidate | null {
-    const winner = this.tombstones.winner(subject);
-    return winner?.value ? winner : null;
+    return statusFrom(this.status, versionId);
   }
 
   private tagsOf(artifactId: string): string[] {

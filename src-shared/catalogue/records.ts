@@ -185,6 +185,33 @@ export function encodeVersionRecord(version: VersionRecord): Uint8Array {
 const artifactIdPrefix = encoder.encode('{"artifactId":"');
 const idEnd = artifactIdPrefix.length + 32;
 
+const hexDigit = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1);
+
+/**
+ * The first 7 hex digits of the artifact id peekVersionArtifactId would read, as a number; -1
+ * when the value has another layout. With isVersionOfArtifact, it finds an artifact already
+ * known without making a string per stored version (the load of 100k versions does this 100k
+ * times).
+ */
+export function peekVersionArtifactPrefix(value: Uint8Array): number {
+  if (value.length <= idEnd || value[idEnd] !== 0x22) return -1;
+  for (let i = 0; i < artifactIdPrefix.length; i += 1) if (value[i] !== artifactIdPrefix[i]) return -1;
+  let prefix = 0;
+  for (let i = artifactIdPrefix.length; i < idEnd; i += 1) {
+    const digit = hexDigit(value[i] as number);
+    if (digit < 0) return -1;
+    if (i < artifactIdPrefix.length + 7) prefix = prefix * 16 + digit;
+  }
+  return prefix;
+}
+
+/** True when a value peekVersionArtifactPrefix accepted names `artifactId`. */
+export function isVersionOfArtifact(value: Uint8Array, artifactId: string): boolean {
+  if (artifactId.length !== idEnd - artifactIdPrefix.length) return false;
+  for (let i = 0; i < artifactId.length; i += 1) if (value[artifactIdPrefix.length + i] !== artifactId.charCodeAt(i)) return false;
+  return true;
+}
+
 /**
  * The artifact id of a stored version value written by encodeVersionRecord, read from its first
  * bytes; null when the value has another layout (then parse it in full).
@@ -196,7 +223,16 @@ export function peekVersionArtifactId(value: Uint8Array): string | null {
     const c = value[i] as number;
     if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return null;
   }
-  return String.fromCharCode.apply(null, value.subarray(artifactIdPrefix.length, idEnd) as unknown as number[]);
+  // 32 arguments spelled out: no subarray view and no spread per call (it runs once per stored
+  // version at load; measured half the time of `fromCharCode.apply(null, subarray)`).
+  const v = value as unknown as number[];
+  const o = artifactIdPrefix.length;
+  return String.fromCharCode(
+    v[o]!, v[o + 1]!, v[o + 2]!, v[o + 3]!, v[o + 4]!, v[o + 5]!, v[o + 6]!, v[o + 7]!,
+    v[o + 8]!, v[o + 9]!, v[o + 10]!, v[o + 11]!, v[o + 12]!, v[o + 13]!, v[o + 14]!, v[o + 15]!,
+    v[o + 16]!, v[o + 17]!, v[o + 18]!, v[o + 19]!, v[o + 20]!, v[o + 21]!, v[o + 22]!, v[o + 23]!,
+    v[o + 24]!, v[o + 25]!, v[o + 26]!, v[o + 27]!, v[o + 28]!, v[o + 29]!, v[o + 30]!, v[o + 31]!,
+  );
 }
 
 /** Parses a stored value; null for anything that is not UTF-8 JSON bytes. */

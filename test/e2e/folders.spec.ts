@@ -61,8 +61,8 @@ test('a watched folder turns its files into versions, live', async ({ page }) =>
   await timeline.getByRole('option', { name: /v2/ }).click();
   await page.getByRole('button', { name: 'Compare…' }).click();
   const compare = page.getByRole('dialog', { name: 'Compare versions of notes.txt' });
-  await expect(compare.getByLabel('From').locator('option:checked')).toHaveText(/^v1 ·/);
-  await expect(compare.getByLabel('To').locator('option:checked')).toHaveText(/^v2 ·/);
+  await expect(compare.getByLabel('From', { exact: true }).locator('option:checked')).toHaveText(/^v1 ·/);
+  await expect(compare.getByLabel('To', { exact: true }).locator('option:checked')).toHaveText(/^v2 ·/);
   const diff = compare.getByRole('region', { name: 'Line changes to notes.txt from v1 to v2' });
   await expect(diff.locator('tr.diff-removed')).toHaveCount(1);
   await expect(diff.locator('tr.diff-removed')).toContainText('first words');

@@ -150,7 +150,7 @@ test('the timeline shows every version, and rollback adds a new one with the old
   const compare = page.getByRole('dialog', { name: 'Compare versions of notes.txt' });
   // Options are newest first: v3, v2, v1. "From" starts at the previous version, v2.
   await expect(compare.getByTestId('compare-verdict')).toContainText('Different content');
-  await compare.getByLabel('From').selectOption({ index: 2 });
+  await compare.getByLabel('From', { exact: true }).selectOption({ index: 2 });
   await expect(compare.getByTestId('compare-verdict')).toContainText('Identical content');
   await page.keyboard.press('Escape');
   await expect(compare).toHaveCount(0);

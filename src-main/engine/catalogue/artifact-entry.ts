@@ -1,8 +1,6 @@
+import { compareVersions } from '../../../src-shared/catalogue/materialise';
 import type { ArtifactClaim, VersionRecord } from '../../../src-shared/catalogue/records';
 import { SortedList } from './sorted-list';
-
-export const compareVersions = (a: VersionRecord, b: VersionRecord): number =>
-  a.createdAt !== b.createdAt ? a.createdAt - b.createdAt : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
 /** Turns a stored version value into a record of this artifact, or null when malformed. */
 export type VersionParser = (key: string, value: Uint8Array, artifactId: string) => VersionRecord | null;

@@ -1,21 +1,16 @@
 import type * as Y from 'yjs';
-import { initialStatus, type VersionStatus } from '../../../src-shared/catalogue/lifecycle';
+import type { VersionStatus } from '../../../src-shared/catalogue/lifecycle';
+import { LwwRegisters } from '../../../src-shared/catalogue/lww-registers';
+import { canonicalClaim, compareVersions, deletedAtOf, fallbackType, headOf, liveTombstone, readStored, statusFrom, type StoredCandidate } from '../../../src-shared/catalogue/materialise';
 import {
-  asArtifactClaim,
   asDeviceRecord,
   asEventRecord,
-  asLinkCandidate,
-  asMetaCandidate,
-  asStatusCandidate,
-  asTagCandidate,
-  asTombstoneCandidate,
   asVersionRecord,
-  candidateKey,
   decodeRecordJson,
+  isVersionOfArtifact,
   peekVersionArtifactId,
-  splitCandidateKey,
+  peekVersionArtifactPrefix,
   subjectOf,
-  type ArtifactClaim,
   type DeviceRecord,
   type EventRecord,
   type LinkCandidate,
@@ -26,15 +21,11 @@ import {
   type VersionRecord,
 } from '../../../src-shared/catalogue/records';
 import { manifestMaps, type ManifestMapName, type ManifestMaps } from '../manifest/schema';
-import { ArtifactEntry, compareVersions } from './artifact-entry';
-import { LwwRegisters } from './lww-registers';
+import { ArtifactEntry } from './artifact-entry';
 import { SortedList } from './sorted-list';
-import { fallbackType } from './type-config';
 import { UsageIndex, collectionScope, typeScope } from './usage';
 
 export const compareEvents = (a: EventRecord, b: EventRecord): number => (a.at !== b.at ? a.at - b.at : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-const isEarlierClaim = (a: ArtifactClaim, b: ArtifactClaim) => (a.createdAt !== b.createdAt ? a.createdAt < b.createdAt : a.deviceId < b.deviceId);
 
 /** What changed in one transaction, for listeners. */
 export interface IndexChange {
@@ -55,6 +46,8 @@ export class CatalogueIndex {
   readonly artifacts = new Map<string, ArtifactEntry>();
   /** The artifact of every version, known without parsing the version (ArtifactEntry). */
   private readonly versionArtifact = new Map<string, string>();
+  /** Entries by the first 7 hex digits of their id (the first entry seen wins): see onVersion. */
+  private readonly entriesByPrefix = new Map<number, ArtifactEntry>();
   readonly status = new LwwRegisters<StatusCandidate>();
   readonly tags = new LwwRegisters<TagCandidate>();
   readonly meta = new LwwRegisters<MetaCandidate>();
@@ -90,11 +83,11 @@ export class CatalogueIndex {
     this.handlers = {
       artifacts: (k, v) => this.onClaim(k, v),
       versions: (k, v) => this.onVersion(k, v),
-      status: (k, v) => this.onRegister(k, v, asStatusCandidate, subjectOf.status, this.status, (c) => this.touchVersion(c.versionId)),
-      tags: (k, v) => this.onRegister(k, v, asTagCandidate, subjectOf.tag, this.tags, (c, w) => this.onTagWinner(c, w)),
-      meta: (k, v) => this.onRegister(k, v, asMetaCandidate, subjectOf.meta, this.meta, (c, w) => this.onMetaWinner(c, w)),
-      links: (k, v) => this.onRegister(k, v, asLinkCandidate, subjectOf.link, this.links, (c, w) => this.onLinkWinner(c, w)),
-      tombstones: (k, v) => this.onRegister(k, v, asTombstoneCandidate, subjectOf.tombstone, this.tombstones, (c) => this.onTombstoneWinner(c)),
+      status: (k, v) => this.onRegister(readStored.status(k, v), this.status, (c) => this.touchVersion(c.versionId)),
+      tags: (k, v) => this.onRegister(readStored.tags(k, v), this.tags, (c, w) => this.onTagWinner(c, w)),
+      meta: (k, v) => this.onRegister(readStored.meta(k, v), this.meta, (c, w) => this.onMetaWinner(c, w)),
+      links: (k, v) => this.onRegister(readStored.links(k, v), this.links, (c, w) => this.onLinkWinner(c, w)),
+      tombstones: (k, v) => this.onRegister(readStored.tombstones(k, v), this.tombstones, (c) => this.onTombstoneWinner(c)),
       events: (k, v) => this.onEvent(k, v),
       devices: (k, v) => this.onDevice(k, v),
       jobs: () => undefined,
@@ -105,7 +98,10 @@ export class CatalogueIndex {
       const handle = this.handlers[name];
       map.forEach((value, key) => handle(key, value));
       map.observe((event) => {
-        for (const key of event.keysChanged) handle(key, map.get(key));
+        const changed = event.keysChanged;
+        if (changed.size === map._map.size) {
+          for (const [key, item] of map._map) handle(key, item.deleted ? undefined : (item.content.getContent()[item.length - 1] as Uint8Array));
+        } else for (const key of changed) handle(key, map.get(key));
       });
     }
     this.settle();
@@ -126,26 +122,21 @@ export class CatalogueIndex {
   // --- derived facts ----------------------------------------------------------------------------
 
   statusOf(versionId: string): VersionStatus {
-    return this.status.winner(versionId)?.value ?? initialStatus;
+    return statusFrom(this.status, versionId);
   }
 
   /** The tombstone of a version (by itself), when it is deleted. */
   versionTombstone(versionId: string): TombstoneCandidate | null {
-    const winner = this.tombstones.winner(`version/${versionId}`);
-    return winner?.value ? winner : null;
+    return liveTombstone(this.tombstones, 'version', versionId);
   }
 
   artifactTombstone(artifactId: string): TombstoneCandidate | null {
-    const winner = this.tombstones.winner(`artifact/${artifactId}`);
-    return winner?.value ? winner : null;
+    return liveTombstone(this.tombstones, 'artifact', artifactId);
   }
 
   /** When a version became deleted (itself or with its artifact), or null while it is live. */
   deletedAt(version: VersionRecord): number | null {
-    const own = this.versionTombstone(version.id);
-    const artifact = this.artifactTombstone(version.artifactId);
-    if (!own && !artifact) return null;
-    return Math.max(own?.at ?? 0, artifact?.at ?? 0);
+    return deletedAtOf(this.versionTombstone(version.id), this.artifactTombstone(version.artifactId));
   }
 
   isLive(version: VersionRecord): boolean {
@@ -154,12 +145,7 @@ export class CatalogueIndex {
 
   /** The newest version that is not deleted by itself; null when there is none. */
   head(entry: ArtifactEntry): VersionRecord | null {
-    const all = entry.versions.all;
-    for (let i = all.length - 1; i >= 0; i -= 1) {
-      const version = all[i] as VersionRecord;
-      if (!this.versionTombstone(version.id)) return version;
-    }
-    return null;
+    return headOf(entry.versions.all, (id) => this.versionTombstone(id) !== null);
   }
 
   typeOf(entry: ArtifactEntry): string {
@@ -257,10 +243,18 @@ export class CatalogueIndex {
       return;
     }
     if (value === undefined) return;
-    const artifactId = peekVersionArtifactId(value) ?? asVersionRecord(decodeRecordJson(value))?.artifactId;
-    if (artifactId === undefined) return this.malformed();
-    const entry = this.entry(artifactId);
-    this.versionArtifact.set(key, entry.id); // the entry's copy: one string per artifact, not per version
+    // The artifact from the value's first bytes, and its entry from a number: no string per
+    // version (a version whose prefix is shared with another artifact takes the longer way).
+    const prefix = peekVersionArtifactPrefix(value);
+    let entry = prefix < 0 ? undefined : this.entriesByPrefix.get(prefix);
+    if (entry === undefined || !isVersionOfArtifact(value, entry.id)) {
+      const artifactId = peekVersionArtifactId(value) ?? asVersionRecord(decodeRecordJson(value))?.artifactId;
+      if (artifactId === undefined) return this.malformed();
+      entry = this.entry(artifactId);
+      if (prefix >= 0 && !this.entriesByPrefix.has(prefix)) this.entriesByPrefix.set(prefix, entry);
+    }
+    const artifactId = entry.id;
+    this.versionArtifact.set(key, artifactId); // the entry's copy: one string per artifact, not per version
     entry.addUnparsed(key, value);
     if (this.globalOrder || this.usageIndex) {
       // Indexes over all versions are built already: keep them whole.
@@ -274,17 +268,12 @@ export class CatalogueIndex {
   }
 
   private onClaim(key: string, value: Uint8Array | undefined): void {
-    const split = splitCandidateKey(key);
-    if (!split) return this.malformed();
-    const entry = this.entry(split.subject);
-    if (value === undefined) entry.claims.delete(split.device);
-    else {
-      const claim = asArtifactClaim(decodeRecordJson(value));
-      if (!claim || claim.artifactId !== split.subject || claim.deviceId !== split.device) return this.malformed();
-      entry.claims.set(split.device, claim);
-    }
-    let canonical: ArtifactClaim | null = null;
-    for (const claim of entry.claims.values()) if (!canonical || isEarlierClaim(claim, canonical)) canonical = claim;
+    const stored = readStored.artifacts(key, value);
+    if (!stored) return this.malformed();
+    const entry = this.entry(stored.subject);
+    if (stored.candidate) entry.claims.set(stored.device, stored.candidate);
+    else entry.claims.delete(stored.device);
+    const canonical = canonicalClaim(entry.claims.values());
     if (canonical === entry.claim) return;
     const before = entry.claim;
     if (before) this.byName.get(before.name)?.delete(entry.id);
@@ -300,24 +289,15 @@ export class CatalogueIndex {
   }
 
   private onRegister<C extends { at: number; device: string }>(
-    key: string,
-    value: Uint8Array | undefined,
-    guard: (v: unknown) => C | null,
-    subjectFn: (c: C) => string,
+    stored: StoredCandidate<C> | null,
     registers: LwwRegisters<C>,
     onWinner: (candidate: C, winner: C | undefined) => void,
   ): void {
-    const split = splitCandidateKey(key);
-    if (!split) return this.malformed();
-    let candidate: C | null = null;
-    if (value !== undefined) {
-      candidate = guard(decodeRecordJson(value));
-      if (!candidate || candidateKey(subjectFn(candidate), candidate.device) !== key) return this.malformed();
-    }
-    const before = registers.winner(split.subject);
-    if (!registers.set(split.subject, split.device, candidate)) return;
-    const about = candidate ?? before;
-    if (about) onWinner(about, registers.winner(split.subject));
+    if (!stored) return this.malformed();
+    const before = registers.winner(stored.subject);
+    if (!registers.set(stored.subject, stored.device, stored.candidate)) return;
+    const about = stored.candidate ?? before;
+    if (about) onWinner(about, registers.winner(stored.subject));
   }
 
   private touchVersion(versionId: string): void {

@@ -18,10 +18,10 @@ import {
   type VersionRecord,
 } from '../../../src-shared/catalogue/records';
 import type { VersionStatus } from '../../../src-shared/catalogue/lifecycle';
+import type { LwwRegisters } from '../../../src-shared/catalogue/lww-registers';
 import { randomId } from './artifact-id';
 import type { ArtifactEntry } from './artifact-entry';
 import type { CatalogueIndex } from './catalogue-index';
-import type { LwwRegisters } from './lww-registers';
 
 /**
  * How this device writes manifest records (layout in manifest/schema.ts). It validates nothing:

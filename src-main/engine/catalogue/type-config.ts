@@ -1,5 +1,6 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { fallbackType } from '../../../src-shared/catalogue/materialise';
 import { collectionPattern, typeNamePattern } from '../../../src-shared/catalogue/names';
 import { parseByteSize, parseDuration } from '../../../src-shared/catalogue/units';
 import { CatalogueConfigError } from './errors';
@@ -47,7 +48,6 @@ export interface CatalogueConfig {
   collections: ReadonlyMap<string, { quota: QuotaSpec }>;
 }
 
-export const fallbackType = 'file';
 export const defaultValidatorTimeoutMs = 60_000;
 
 const noQuota: QuotaSpec = { maxArtifactBytes: null, maxTotalBytes: null };

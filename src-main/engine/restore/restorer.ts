@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CairnError } from '../../../src-shared/errors';
 import { crashPoint } from '../crash/crash-points';
 import { caseCollisions, CaseCollisionError, isCaseInsensitiveFolder } from './case-collisions';
-import { packKey } from '../repo/blob';
+import { packKey, type BlobLocation } from '../repo/blob';
 import { CorruptRepositoryError } from '../repo/errors';
 import type { Repository } from '../repo/repository';
 import { decodeTree, type FileEntry, type Tree, type TreeEntry } from '../repo/tree';
@@ -65,8 +65,14 @@ export async function loadTree(repo: Repository, treeId: string): Promise<Tree> 
   return decodeTree(await repo.readBlob(treeId), treeId);
 }
 
-/** Chunks fetched ahead while a file is being written. */
-const readAhead = 4;
+/**
+ * A file's chunks are read from packs in runs: chunks stored one after another in the same
+ * pack (as a file's chunks usually are) come in one ranged read of up to this many bytes,
+ * instead of an open, read and close per chunk.
+ */
+const maxRunBytes = 4 * 1024 * 1024;
+/** Runs fetched (and decrypted, on the thread pool) ahead while a file is being written. */
+const runsAhead = 2;
 /** Files restored at once. */
 const filesInParallel = 4;
 
@@ -178,26 +184,34 @@ async function exists(file: string): Promise<boolean> {
 }
 
 async function restoreFile(repo: Repository, file: FileEntry, dest: string, onBytes: (n: number) => void): Promise<void> {
+  const runs = packRuns(repo, file);
   const temp = path.join(path.dirname(dest), `.${path.basename(dest)}.cairn-${crypto.randomBytes(6).toString('hex')}`);
   const handle = await fs.open(temp, 'wx', 0o600);
   const hash = crypto.createHash('sha256');
   let written = 0;
   try {
-    const fetches: Array<Promise<Buffer>> = [];
-    const fetch = (i: number) => readChunk(repo, file.chunks[i]!, file.path);
-    for (let i = 0; i < Math.min(readAhead, file.chunks.length); i++) fetches.push(fetch(i));
-    for (let i = 0; i < file.chunks.length; i++) {
-      const plain = await fetches[i]!;
-      if (i + readAhead < file.chunks.length) fetches.push(fetch(i + readAhead));
-      fetches[i] = Promise.resolve(Buffer.alloc(0)); // let the chunk be collected
-      hash.update(plain);
-      let offset = 0;
-      while (offset < plain.length) {
-        const { bytesWritten } = await handle.write(plain, offset, plain.length - offset, written + offset);
-        offset += bytesWritten;
+    const fetches: Array<Promise<Buffer[]> | null> = [];
+    const fetch = (i: number) => {
+      const fetching = readRun(repo, runs[i]!);
+      // Awaited in order below; this only keeps a failure ahead of that from being "unhandled".
+      fetching.catch(() => undefined);
+      fetches.push(fetching);
+    };
+    for (let i = 0; i < Math.min(runsAhead, runs.length); i++) fetch(i);
+    for (let i = 0; i < runs.length; i++) {
+      const plains = await fetches[i]!;
+      fetches[i] = null; // let the run's bytes be collected
+      if (i + runsAhead < runs.length) fetch(i + runsAhead);
+      for (const plain of plains) {
+        hash.update(plain);
+        let offset = 0;
+        while (offset < plain.length) {
+          const { bytesWritten } = await handle.write(plain, offset, plain.length - offset, written + offset);
+          offset += bytesWritten;
+        }
+        written += plain.length;
+        onBytes(plain.length);
       }
-      written += plain.length;
-      onBytes(plain.length);
     }
     await handle.close();
     const digest = hash.digest('hex');
@@ -215,9 +229,39 @@ async function restoreFile(repo: Repository, file: FileEntry, dest: string, onBy
   }
 }
 
-async function readChunk(repo: Repository, id: string, filePath: string): Promise<Buffer> {
-  const location = repo.locate(id);
-  if (!location) throw new CorruptRepositoryError(`The stored content of ${filePath}`, `its chunk ${id} is not in the index`);
-  const stored = await repo.backend.get(packKey(location.packId), { offset: location.offset, length: location.storedLength });
-  return repo.decodeBlobAsync(id, location, stored, false);
+/** Chunks of a file that sit next to each other in one pack: one ranged read. */
+interface PackRun {
+  packId: string;
+  offset: number;
+  length: number;
+  chunks: { id: string; location: BlobLocation }[];
+}
+
+function packRuns(repo: Repository, file: FileEntry): PackRun[] {
+  const runs: PackRun[] = [];
+  let current: PackRun | null = null;
+  for (const id of file.chunks) {
+    const location = repo.locate(id);
+    if (!location) throw new CorruptRepositoryError(`The stored content of ${file.path}`, `its chunk ${id} is not in the index`);
+    const follows = current !== null && current.packId === location.packId && current.offset + current.length === location.offset;
+    if (current && follows && current.length + location.storedLength <= maxRunBytes) {
+      current.length += location.storedLength;
+      current.chunks.push({ id, location });
+    } else {
+      current = { packId: location.packId, offset: location.offset, length: location.storedLength, chunks: [{ id, location }] };
+      runs.push(current);
+    }
+  }
+  return runs;
+}
+
+/** The plain bytes of a run's chunks, in order; each is authenticated as it is decrypted. */
+async function readRun(repo: Repository, run: PackRun): Promise<Buffer[]> {
+  const bytes = await repo.backend.get(packKey(run.packId), { offset: run.offset, length: run.length });
+  return Promise.all(
+    run.chunks.map(({ id, location }) => {
+      const start = location.offset - run.offset;
+      return repo.decodeBlobAsync(id, location, bytes.subarray(start, start + location.storedLength), false);
+    }),
+  );
 }

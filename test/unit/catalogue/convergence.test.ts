@@ -5,7 +5,7 @@ import { CairnError } from '../../../src-shared/errors';
 import { legalTransitions } from '../../../src-shared/catalogue/lifecycle';
 import { linkKinds, type LinkKind } from '../../../src-shared/catalogue/records';
 import { Catalogue } from '../../../src-main/engine/catalogue/catalogue';
-import { contentOf, dumpCatalogue, manualClock } from './harness';
+import { contentOf, dumpCatalogue, expectReplicaIndexAgrees, manualClock } from './harness';
 
 /**
  * The catalogue is a pure function of the set of manifest updates: devices that make changes
@@ -169,6 +169,8 @@ describe('convergence', () => {
             expect(dumpCatalogue(builtReplica(order))).toEqual(reference);
           }
           expect(dumpCatalogue(incrementalReplica([Y.mergeUpdatesV2(all)]))).toEqual(reference);
+          // The renderer's replica index, fed the records in any order, shows the same.
+          for (const keys of orders) expectReplicaIndexAgrees(builtReplica(all), keys);
           // And every device, once it has everyone's updates, shows the same.
           for (const to of devices) for (const from of devices) if (from !== to) deliver(from, to);
           for (const d of devices) expect(dumpCatalogue(d.catalogue)).toEqual(reference);

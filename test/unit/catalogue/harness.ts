@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
+import { expect } from 'vitest';
 import { Catalogue, type CatalogueDeps } from '../../../src-main/engine/catalogue/catalogue';
+import { indexedMapNames, ManifestIndex, type IndexedMapName } from '../../../src-renderer/replica/manifest-index';
 
 /** Helpers shared by the catalogue, manifest and policy tests. */
 
@@ -49,4 +51,36 @@ export function dumpCatalogue(catalogue: Catalogue): unknown {
     eventCursor = page.nextCursor;
   }
   return { artifacts, events };
+}
+
+/**
+ * Feeds the records of `catalogue`'s document to the renderer's replica index
+ * (src-renderer/replica/manifest-index.ts) in an order `keys` shuffles them into, and checks it
+ * shows what the catalogue shows: both fold records with src-shared/catalogue/materialise.ts.
+ */
+export function expectReplicaIndexAgrees(catalogue: Catalogue, keys: readonly number[]): void {
+  const records: { map: IndexedMapName; key: string; value: Uint8Array; order: number }[] = [];
+  for (const map of indexedMapNames) catalogue.index.maps[map].forEach((value, key) => records.push({ map, key, value, order: keys[records.length % keys.length] ?? 0 }));
+  const replica = new ManifestIndex();
+  for (const { map, key, value } of records.sort((a, b) => a.order - b.order)) replica.apply(map, key, value);
+
+  const artifacts = catalogue.listArtifacts({ includeDeleted: true, limit: 1000 }).items;
+  expect(replica.artifactCount).toBe(artifacts.length);
+  for (const artifact of artifacts) {
+    expect(replica.artifactRow(artifact.id)).toMatchObject({
+      collection: artifact.collection,
+      name: artifact.name,
+      type: artifact.type,
+      tags: artifact.tags,
+      status: artifact.headStatus ?? 'none',
+      description: artifact.description,
+      license: artifact.license,
+      metadata: artifact.metadata,
+      headVersionId: artifact.headVersionId,
+      headNumber: artifact.headNumber,
+      versionCount: artifact.versionCount,
+      deleted: artifact.deleted ? 1 : 0,
+    });
+    expect(replica.versionRows(artifact.id)).toEqual(catalogue.listVersions(artifact.id).versions);
+  }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LwwRegisters } from '../../../src-main/engine/catalogue/lww-registers';
+import { LwwRegisters } from '../../../src-shared/catalogue/lww-registers';
 
 interface Candidate {
   at: number;

@@ -330,12 +330,17 @@ describe('ManifestStore', () => {
   });
 
   describe('sync hooks', () => {
-    it('applies objects fetched from another device, keeps a copy, and skips repeats', async () => {
+    /** Device b's two updates in its own backend, and device a opened over another one. */
+    async function twoDevices() {
       const theirs = new MemoryBackend('theirs');
       const b = await openReplica(theirs, { deviceId: 'device-b' });
       await addSome(b.catalogue, 2, 'from-b');
       const mine = new MemoryBackend('mine');
-      const a = await openReplica(mine);
+      return { theirs, mine, a: await openReplica(mine) };
+    }
+
+    it('applies objects fetched from another device, keeps a copy, and skips repeats', async () => {
+      const { theirs, mine, a } = await twoDevices();
       for (const key of theirs.keys('manifest/')) expect(await a.store.applyRemote(key, theirs.peek(key) as Buffer)).toEqual({ applied: true, kind: 'update' });
       expect(await a.store.applyRemote(updateKey('device-b', 1), theirs.peek(updateKey('device-b', 1)) as Buffer)).toEqual({ applied: false, reason: 'already applied' });
       expect(a.catalogue.listArtifacts().total).toBe(2);
@@ -359,6 +364,31 @@ describe('ManifestStore', () => {
       expect((await store.pendingUpload(1)).updates.map((u) => u.seq)).toEqual([2, 3]);
       const { snapshotKey } = await store.compact({ deletePolicy: keepAllCovered });
       expect((await store.pendingUpload(3)).snapshots).toEqual([snapshotKey]);
+    });
+
+    it('writes back nothing it applied, but does write a change made while applying', async () => {
+      const { theirs, mine, a } = await twoDevices();
+      // A reaction to the remote change, made inside the transaction that applies it (an observer).
+      let reacted = false;
+      a.store.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+        if (transaction.local || reacted) return;
+        reacted = true;
+        a.store.doc.getMap('devices').set('reaction', new Uint8Array([1]));
+      });
+      const [first, second] = theirs.keys('manifest/');
+      await a.store.applyRemote(first as string, theirs.peek(first as string) as Buffer);
+      await a.store.flush();
+      expect(reacted).toBe(true);
+      expect(mine.keys('manifest/device-a/')).toEqual([updateKey('device-a', 1)]);
+      await a.store.applyRemote(second as string, theirs.peek(second as string) as Buffer);
+      await a.store.flush();
+      expect(mine.keys('manifest/device-a/')).toEqual([updateKey('device-a', 1)]);
+      await addSome(a.catalogue, 1, 'mine');
+      expect(mine.keys('manifest/device-a/')).toEqual([updateKey('device-a', 1), updateKey('device-a', 2)]);
+
+      const again = await openReplica(mine, { deviceId: 'device-c' });
+      expect(again.store.doc.getMap('devices').get('reaction')).toEqual(new Uint8Array([1]));
+      expect(again.catalogue.listArtifacts().total).toBe(3);
     });
 
     it('picks up objects another process wrote when load() runs again', async () => {

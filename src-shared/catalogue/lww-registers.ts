@@ -1,4 +1,4 @@
-import { isNewerStamp, type Stamp } from '../../../src-shared/catalogue/records';
+import { isNewerStamp, type Stamp } from './records';
 
 /**
  * Materialised last-writer-wins registers: for each subject, every device's current candidate
