@@ -14,6 +14,8 @@ export const snapshotResultSchema = z.object({
   bytesRead: z.number(),
   bytesNew: z.number(),
   blobsNew: z.number().int(),
+  /** Files taken unchanged from the last snapshot of the same path, not read again. */
+  filesUnchanged: z.number().int().optional(),
   durationMs: z.number(),
 });
 
@@ -52,7 +54,13 @@ export const repositoryCommands = {
   'repo.info': command('The open repository, or null when none exists yet.', z.object({}).strict(), repositoryInfoSchema.nullable()),
   'repo.snapshot': command(
     'Store a file or folder; returns its tree id and digest.',
-    z.object({ path: absoluteOrRelativePath }).strict(),
+    z
+      .object({
+        path: absoluteOrRelativePath,
+        /** Read every file, even those unchanged since the last snapshot of this path. */
+        reread: z.boolean().optional(),
+      })
+      .strict(),
     snapshotResultSchema,
   ),
   'repo.restore': command(

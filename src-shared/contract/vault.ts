@@ -19,6 +19,8 @@ export const vaultCommands = {
         collection: z.string().min(1).max(128).optional(),
         type: z.string().min(1).max(64).optional(),
         message: z.string().max(4096).optional(),
+        /** Read every file, even those unchanged since the last add of this path. */
+        reread: z.boolean().optional(),
       })
       .strict(),
     z.object({

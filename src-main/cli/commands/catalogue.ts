@@ -57,7 +57,8 @@ export function registerCatalogueCommands(program: Command, context: () => CliCo
     .option('--collection <collection>', 'collection (default: "default")')
     .option('--type <type>', 'artifact type (default: from the file extension)')
     .option('-m, --message <message>', 'what changed in this version')
-    .action(async (source: string, flags: { name?: string; collection?: string; type?: string; message?: string }) => {
+    .option('--reread', 'read every file, even those unchanged since the last add of this path')
+    .action(async (source: string, flags: { name?: string; collection?: string; type?: string; message?: string; reread?: boolean }) => {
       const ctx = context();
       const result = await ctx.call('catalogue.add', { path: path.resolve(source), ...flags });
       const v = result.version;

@@ -35,14 +35,15 @@ export function registerRepositoryCommands(program: Command, context: () => CliC
     .command('snapshot')
     .description('Store a file or folder; prints its tree id, digest and what was new')
     .argument('<path>', 'file or folder to store')
-    .action(async (source: string) => {
+    .option('--reread', 'read every file, even those unchanged (size, times, inode) since the last snapshot of this path')
+    .action(async (source: string, flags: { reread?: boolean }) => {
       const ctx = context();
-      const result = await ctx.call('repo.snapshot', { path: path.resolve(source) });
+      const result = await ctx.call('repo.snapshot', { path: path.resolve(source), ...(flags.reread ? { reread: true } : {}) });
       ctx.out.result(result, () =>
         [
           `tree    ${result.treeId}`,
           `sha256  ${result.digest}${result.root === 'dir' ? '  (of the sha256sum listing of the folder)' : ''}`,
-          `${result.files} file(s), ${formatBytes(result.bytesRead)} read, ${formatBytes(result.bytesNew)} new, in ${(result.durationMs / 1000).toFixed(2)} s (${rate(result.bytesRead, result.durationMs)})`,
+          `${result.files} file(s)${result.filesUnchanged ? ` (${result.filesUnchanged} unchanged, not read again)` : ''}, ${formatBytes(result.bytesRead)} read, ${formatBytes(result.bytesNew)} new, in ${(result.durationMs / 1000).toFixed(2)} s (${rate(result.bytesRead, result.durationMs)})`,
         ].join('\n'),
       );
     });

@@ -12,9 +12,10 @@ export function repositoryHandlers(vault: Vault, events: EventBus): AreaHandlers
       return vault.init(passphrase);
     },
     'repo.info': async () => vault.info(),
-    'repo.snapshot': async ({ path }, ctx) => {
+    'repo.snapshot': async ({ path, reread }, ctx) => {
       const jobId = newJobId();
       return vault.snapshot(path, {
+        previous: reread ? 'reread' : 'use',
         signal: ctx.signal,
         onProgress: (p) =>
           events.emit('job.progress', { jobId, kind: 'snapshot', phase: p.phase, done: p.filesDone, total: p.filesTotal, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }),

@@ -12,11 +12,12 @@ const dayMs = 24 * 60 * 60 * 1000;
 /** Handlers that join bytes and catalogue: add, restore a version, gc, the manifest replica. */
 export function vaultHandlers(vault: Vault, events: EventBus): AreaHandlers<keyof typeof vaultCommands> {
   return {
-    'catalogue.add': async (input, ctx) => {
+    'catalogue.add': async ({ reread, ...input }, ctx) => {
       const jobId = newJobId();
       const result = await vault.addArtifact(
         { ...input, tool: `cairn (${ctx.transport})` },
         {
+          previous: reread ? 'reread' : 'use',
           signal: ctx.signal,
           onProgress: (p) =>
             events.emit('job.progress', { jobId, kind: 'snapshot', phase: p.phase, done: p.filesDone, total: p.filesTotal, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }),

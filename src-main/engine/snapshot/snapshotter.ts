@@ -4,6 +4,7 @@ import { encodeTree, treeDigest, type Tree, type TreeEntry } from '../repo/tree'
 import { FileChangedError } from '../workers/ingest-errors';
 import type { IngestPool } from '../workers/ingest-pool';
 import { FileKeptChangingError } from './errors';
+import type { ParentCache } from './parent-cache';
 import { walkSource, type WalkedFile } from './walk';
 
 export interface SnapshotProgress {
@@ -25,6 +26,11 @@ export interface SnapshotOptions {
    * them, e.g. a watched bundle without the files its ignore rules leave out.
    */
   include?: readonly string[];
+  /**
+   * What the last snapshot of this source found: unchanged files are taken from it instead of
+   * being read (see parent-cache.ts). The caller saves it once the snapshot is durable.
+   */
+  parents?: ParentCache;
 }
 
 export interface SnapshotResult {
@@ -40,6 +46,8 @@ export interface SnapshotResult {
   /** Bytes added to the repository (after dedupe, compression and encryption). */
   bytesNew: number;
   blobsNew: number;
+  /** Files taken unchanged from the last snapshot of the same source, without reading them. */
+  filesUnchanged: number;
   durationMs: number;
 }
 
@@ -79,7 +87,19 @@ export async function snapshot(repo: Repository, pool: IngestPool, source: strin
   };
 
   const fileEntries = new Map<string, TreeEntry>();
+  const parents = options.parents;
+  let filesUnchanged = 0;
   const ingestOne = async (file: WalkedFile) => {
+    const unchanged = parents?.reuse(file, (id) => repo.has(id));
+    if (unchanged) {
+      fileEntries.set(file.path, { type: 'file', path: file.path, size: file.size, mode: file.mode, mtimeMs: file.mtimeMs, sha256: unchanged.sha256, chunks: unchanged.chunks });
+      parents!.record(file, unchanged);
+      filesUnchanged++;
+      progress.bytesDone += file.size;
+      progress.filesDone++;
+      report();
+      return;
+    }
     const attempts = options.attempts ?? 3;
     for (let attempt = 1; ; attempt++) {
       let bytesThisAttempt = 0;
@@ -101,15 +121,11 @@ export async function snapshot(repo: Repository, pool: IngestPool, source: strin
         });
         // Known chunks never reach onChunk: count the whole file as read.
         progress.bytesDone += result.size - bytesThisAttempt;
-        fileEntries.set(file.path, {
-          type: 'file',
-          path: file.path,
-          size: result.size,
-          mode: file.mode,
-          mtimeMs: result.mtimeMs,
-          sha256: result.sha256,
-          chunks: result.chunks.map((c) => c.id),
-        });
+        const chunks = result.chunks.map((c) => c.id);
+        fileEntries.set(file.path, { type: 'file', path: file.path, size: result.size, mode: file.mode, mtimeMs: result.mtimeMs, sha256: result.sha256, chunks });
+        // Recorded with the stat the walk saw: had the file changed since, the worker would
+        // have refused it (FileChangedError) and it is read again next time.
+        if (result.size === file.size && result.mtimeMs === file.mtimeMs) parents?.record(file, { sha256: result.sha256, chunks });
         progress.filesDone++;
         report();
         return;
@@ -152,6 +168,7 @@ export async function snapshot(repo: Repository, pool: IngestPool, source: strin
       bytesRead: progress.bytesDone,
       bytesNew: progress.bytesNew,
       blobsNew,
+      filesUnchanged,
       durationMs: Date.now() - started,
     };
   } catch (err) {

@@ -10,6 +10,9 @@ export interface WalkedFile {
   size: number;
   mode: number;
   mtimeMs: number;
+  /** With ctimeMs: what tells an unchanged file (see parent-cache.ts). */
+  ino: number;
+  ctimeMs: number;
 }
 
 export interface WalkedDir {
@@ -44,7 +47,7 @@ export async function walkSource(source: string): Promise<WalkResult> {
   if (rootStat.isFile()) {
     return {
       root: 'file',
-      entries: [{ type: 'file', path: path.basename(absolute), absolute, size: rootStat.size, mode: rootStat.mode & 0o7777, mtimeMs: rootStat.mtimeMs }],
+      entries: [{ type: 'file', path: path.basename(absolute), absolute, size: rootStat.size, mode: rootStat.mode & 0o7777, mtimeMs: rootStat.mtimeMs, ino: rootStat.ino, ctimeMs: rootStat.ctimeMs }],
     };
   }
   if (!rootStat.isDirectory()) throw new UnsupportedFileTypeError(absolute, kindOf(rootStat));
@@ -75,7 +78,7 @@ export async function walkSource(source: string): Promise<WalkResult> {
       if (stat.isSymbolicLink()) {
         entries.push({ type: 'symlink', path: relative, target: await fs.readlink(full), mtimeMs: stat.mtimeMs });
       } else if (stat.isFile()) {
-        entries.push({ type: 'file', path: relative, absolute: full, size: stat.size, mode: stat.mode & 0o7777, mtimeMs: stat.mtimeMs });
+        entries.push({ type: 'file', path: relative, absolute: full, size: stat.size, mode: stat.mode & 0o7777, mtimeMs: stat.mtimeMs, ino: stat.ino, ctimeMs: stat.ctimeMs });
       } else if (stat.isDirectory()) {
         entries.push({ type: 'dir', path: relative, mode: stat.mode & 0o7777, mtimeMs: stat.mtimeMs });
         subdirs.push(relative);

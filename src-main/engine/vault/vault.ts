@@ -18,6 +18,11 @@ import { restoreTree, type RestoreOptions, type RestoreResult } from '../restore
 import { snapshot, type SnapshotOptions, type SnapshotResult } from '../snapshot/snapshotter';
 import { ReadThroughBackend } from '../sync/read-through-backend';
 import { IngestPool } from '../workers/ingest-pool';
+import { ParentCache } from '../snapshot/parent-cache';
+
+
+/** Snapshot options of the vault: whether to trust the last snapshot of the same path. */
+export type VaultSnapshotOptions = SnapshotOptions & { previous?: 'use' | 'reread' };
 
 export interface VaultOptions {
   /** Folder of the embedded repository. */
@@ -158,13 +163,26 @@ export class Vault {
     return this.cat;
   }
 
-  async snapshot(source: string, options: SnapshotOptions = {}): Promise<SnapshotResult> {
+  /**
+   * Stores a file or folder. With `previous: 'use'`, files unchanged since the last snapshot of
+   * the same path are not read again (parent-cache.ts); 'reread' reads them all and records
+   * them anew. Commands people run ask for it; the watcher has its own stat cache.
+   */
+  async snapshot(source: string, options: VaultSnapshotOptions = {}): Promise<SnapshotResult> {
     const repo = this.requireRepository();
-    return this.exclusive(async () => snapshot(repo, await this.ingestPool(repo), source, options));
+    return this.exclusive(async () => {
+      const useParents = options.previous !== undefined && options.include === undefined && options.parents === undefined;
+      const parents = useParents ? await ParentCache.load(path.join(this.localDir, 'snapshot-parents'), path.resolve(source)) : undefined;
+      if (parents && options.previous === 'reread') parents.forgetPrevious();
+      const result = await snapshot(repo, await this.ingestPool(repo), source, { ...options, ...(parents ? { parents } : {}) });
+      // Only a cache: failing to save it costs a full read next time, not this snapshot.
+      await parents?.save().catch(() => undefined);
+      return result;
+    });
   }
 
   /** Stores a file or folder and records it as the next version of its artifact. */
-  addArtifact(request: AddArtifactRequest, options: SnapshotOptions = {}): Promise<AddArtifactResult> {
+  addArtifact(request: AddArtifactRequest, options: VaultSnapshotOptions = {}): Promise<AddArtifactResult> {
     const write = this.addArtifactNow(request, options);
     this.writesInFlight.add(write);
     const forget = () => this.writesInFlight.delete(write);
@@ -181,7 +199,7 @@ export class Vault {
     await Promise.allSettled([...this.writesInFlight]);
   }
 
-  private async addArtifactNow(request: AddArtifactRequest, options: SnapshotOptions): Promise<AddArtifactResult> {
+  private async addArtifactNow(request: AddArtifactRequest, options: VaultSnapshotOptions): Promise<AddArtifactResult> {
     const catalogue = this.requireCatalogue();
     const absolute = path.resolve(request.path);
     const stored = await this.snapshot(absolute, options);
