@@ -21,6 +21,7 @@ import { openSnapshotBody } from '../src-main/engine/manifest/snapshot-body';
 import { ManifestStore } from '../src-main/engine/manifest/store';
 import { machineInfo, sourceRevision } from './lib/machine-info';
 import { writeResultsSection } from './lib/results-section';
+import { syntheticVersion } from './lib/synthetic-versions';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoId = '5'.repeat(32);
@@ -44,7 +45,6 @@ function open(root: string, sealed: boolean) {
   return { store, catalogue };
 }
 
-const extensions = ['.safetensors', '.gguf', '.csv', '.parquet', '.md', '.pdf', '.jsonl', '.bin'];
 
 /** Builds the catalogue: every artifact gets a version in turn, `inFlight` calls at a time. */
 async function build(root: string, sealed: boolean, versions: number, artifacts: number, inFlight: number) {
@@ -54,16 +54,7 @@ async function build(root: string, sealed: boolean, versions: number, artifacts:
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < versions; i = next++) {
-      const a = i % artifacts;
-      await catalogue.addVersion({
-        collection: `team-${a % 20}`,
-        name: `artifact-${String(a).padStart(6, '0')}${extensions[a % extensions.length]}`,
-        treeId: hex(32),
-        sha256: hex(32),
-        size: 1000 + ((i * 7919) % 1_000_000_000),
-        message: i % 10 === 0 ? 'nightly export' : '',
-        provenance: { sourcePath: `/home/ana/projects/p${a % 50}/out/artifact-${a}`, host: 'workstation', tool: 'cairn watch' },
-      });
+      await catalogue.addVersion(syntheticVersion(i, artifacts, 'cairn watch'));
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));

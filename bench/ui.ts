@@ -9,7 +9,6 @@
 //   npx electron-vite build && node --import tsx bench/ui.ts [--versions 100000] [--artifacts 10000] [--no-write]
 //
 // Writes the "ui" section of bench/RESULTS.md (unless --no-write).
-import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +20,7 @@ import { Engine } from '../src-main/engine/engine';
 import { startServer } from '../src-main/server/server';
 import { machineInfo, sourceRevision } from './lib/machine-info';
 import { writeResultsSection } from './lib/results-section';
+import { syntheticVersion } from './lib/synthetic-versions';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -35,24 +35,13 @@ const artifactCount = Number(flag('artifacts') ?? 10_000);
 const write = !process.argv.includes('--no-write');
 /** Print the main thread's hottest functions during the smooth scroll (CPU profile over CDP). */
 const profile = process.argv.includes('--profile');
-const hex = (bytes: number) => crypto.randomBytes(bytes).toString('hex');
-const extensions = ['.safetensors', '.gguf', '.csv', '.parquet', '.md', '.pdf', '.jsonl', '.bin'];
 
 /** The catalogue built in a scratch document, as one Yjs update (another device's history). */
 async function seedUpdate(): Promise<Uint8Array> {
   const doc = new Y.Doc();
   const catalogue = new Catalogue({ doc, deviceId: 'be'.repeat(16), commit: async () => {}, host: 'bench' });
   for (let i = 0; i < versionCount; i += 1) {
-    const a = i % artifactCount;
-    await catalogue.addVersion({
-      collection: `team-${a % 20}`,
-      name: `artifact-${String(a).padStart(6, '0')}${extensions[a % extensions.length]}`,
-      treeId: hex(32),
-      sha256: hex(32),
-      size: 1000 + ((i * 7919) % 1_000_000_000),
-      message: i % 10 === 0 ? 'nightly export' : '',
-      provenance: { sourcePath: `/home/ana/projects/p${a % 50}/out/artifact-${a}`, host: 'workstation', tool: 'bench' },
-    });
+    await catalogue.addVersion(syntheticVersion(i, artifactCount, 'bench'));
   }
   return Y.encodeStateAsUpdateV2(doc);
 }

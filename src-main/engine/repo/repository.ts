@@ -232,25 +232,24 @@ export class Repository {
    * still authenticated by AES-GCM with the id as associated data.
    */
   decodeBlob(id: string, location: Omit<BlobLocation, 'packId'> & { packId?: string }, stored: Buffer, verifyId = true): Buffer {
-    const where = location.packId ? ` in pack ${location.packId}` : '';
-    const opened = this.cipher ? this.cipher.open(stored, blobAad, `blob ${id}${where}`) : stored;
-    return this.checkedPlain(id, location, opened, verifyId);
+    const what = blobLabel(id, location);
+    const opened = this.cipher ? this.cipher.open(stored, blobAad, what) : stored;
+    return this.checkedPlain(what, id, location, opened, verifyId);
   }
 
   /** decodeBlob(), decrypting on the thread pool (see openAsync). */
   async decodeBlobAsync(id: string, location: Omit<BlobLocation, 'packId'> & { packId?: string }, stored: Buffer, verifyId = true): Promise<Buffer> {
-    const where = location.packId ? ` in pack ${location.packId}` : '';
-    const opened = this.cipher ? await this.cipher.openAsync(stored, blobAad, `blob ${id}${where}`) : stored;
-    return this.checkedPlain(id, location, opened, verifyId);
+    const what = blobLabel(id, location);
+    const opened = this.cipher ? await this.cipher.openAsync(stored, blobAad, what) : stored;
+    return this.checkedPlain(what, id, location, opened, verifyId);
   }
 
-  private checkedPlain(id: string, location: Omit<BlobLocation, 'packId'> & { packId?: string }, opened: Buffer, verifyId: boolean): Buffer {
-    const where = location.packId ? ` in pack ${location.packId}` : '';
+  private checkedPlain(what: string, id: string, location: Omit<BlobLocation, 'packId'>, opened: Buffer, verifyId: boolean): Buffer {
     const plain = location.compressed ? Buffer.from(decompressBlob(opened, location.plainLength)) : opened;
     if (plain.length !== location.plainLength) {
-      throw new CorruptRepositoryError(`Blob ${id}${where}`, `it has ${plain.length} bytes instead of ${location.plainLength}`);
+      throw new CorruptRepositoryError(capitalised(what), `it has ${plain.length} bytes instead of ${location.plainLength}`);
     }
-    if (verifyId && this.blobId(plain) !== id) throw new CorruptRepositoryError(`Blob ${id}${where}`, 'its content does not match its id');
+    if (verifyId && this.blobId(plain) !== id) throw new CorruptRepositoryError(capitalised(what), 'its content does not match its id');
     return plain;
   }
 
@@ -432,6 +431,11 @@ function makeCipher(keys: RepoKeys): Cipher | null {
     open: (sealed, aad, what) => openSealed(key, sealed, aad, capitalised(what)),
     openAsync: (sealed, aad, what) => openAsync(key, sealed, aad, capitalised(what)),
   };
+}
+
+/** How errors name a blob: `blob <id>`, and its pack when known. */
+function blobLabel(id: string, location: { packId?: string }): string {
+  return location.packId ? `blob ${id} in pack ${location.packId}` : `blob ${id}`;
 }
 
 function capitalised(text: string): string {

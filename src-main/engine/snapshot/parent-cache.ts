@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomically } from '../watch/atomic-file';
+import { sameFileStat } from '../watch/file-stat';
 import type { WalkedFile } from './walk';
 
 /** Files changed this close to (or after) the recording snapshot's start are read again. */
@@ -76,7 +77,7 @@ export class ParentCache {
     const tuple = this.previous.get(file.path);
     if (!tuple) return null;
     const [, size, mtimeMs, ino, ctimeMs, sha256, chunks] = tuple;
-    if (size !== file.size || mtimeMs !== file.mtimeMs || ino !== file.ino || ctimeMs !== file.ctimeMs) return null;
+    if (!sameFileStat({ size, mtimeMs, ino, ctimeMs }, file)) return null;
     // Content writes move mtime; one landing in the same clock tick as the recording read
     // would not. (ctime only has to match: alone it moves for renames and chmod, not content.)
     if (mtimeMs >= this.previousStartedAt - racyMarginMs) return null;

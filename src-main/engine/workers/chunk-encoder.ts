@@ -54,7 +54,7 @@ export class ChunkEncoder {
     // No GarbageRelief here: the only garbage is the cipher's short-lived output, which V8
     // collects by itself within ~32 MiB, where a forced collection per 16 MiB halved the
     // sealer's throughput.
-    const packed = this.options.compression ? compressBlob(plain, this.options.compressionLevel) : null;
+    const packed = this.compress(plain);
     const body = packed ?? plain;
     if (this.options.blobKey !== null) return { length: sealInto(this.options.blobKey, body, target), compressed: packed !== null };
     target.set(body);
@@ -63,8 +63,13 @@ export class ChunkEncoder {
 
   encode(plain: Uint8Array): EncodedChunk {
     this.relief.note(plain.length);
-    const packed = this.options.compression ? compressBlob(plain, this.options.compressionLevel) : null;
+    const packed = this.compress(plain);
     const body = packed ?? plain;
     return { stored: this.options.blobKey === null ? body : seal(this.options.blobKey, body), compressed: packed !== null };
+  }
+
+  /** The zstd frame when compression is on and worth it, else null (store as is). */
+  private compress(plain: Uint8Array): Uint8Array | null {
+    return this.options.compression ? compressBlob(plain, this.options.compressionLevel) : null;
   }
 }

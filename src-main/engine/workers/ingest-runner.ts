@@ -106,7 +106,6 @@ export class IngestRunner {
 
   /** Room for the stored chunks of about three read blocks (a block's chunks always fit). */
   private ring(): StoredRing {
-    const maxBlockChunks = this.chunker.maxSize + Math.max(readBlockSize, this.chunker.maxSize);
-    return (this.storedRing ??= new StoredRing(Math.ceil(1.5 * maxBlockChunks)));
+    return (this.storedRing ??= new StoredRing(Math.ceil(1.5 * ReadBuffers.blockBytes(this.chunker.maxSize, readBlockSize))));
   }
 }

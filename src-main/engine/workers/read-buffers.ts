@@ -13,9 +13,14 @@ export class ReadBuffers {
   readonly shared: SharedArrayBuffer[];
   readonly blocks: Buffer[];
 
+  /** Bytes of one block (lead + data): the most a block's chunks can span. */
+  static blockBytes(maxChunkSize: number, blockSize: number): number {
+    return maxChunkSize + Math.max(blockSize, maxChunkSize);
+  }
+
   constructor(maxChunkSize: number, blockSize: number) {
     this.lead = maxChunkSize;
-    this.blockSize = Math.max(blockSize, maxChunkSize);
+    this.blockSize = ReadBuffers.blockBytes(maxChunkSize, blockSize) - maxChunkSize;
     this.shared = Array.from({ length: ReadBuffers.ringSize }, () => new SharedArrayBuffer(this.lead + this.blockSize));
     this.blocks = this.shared.map((memory) => Buffer.from(memory));
   }

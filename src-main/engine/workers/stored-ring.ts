@@ -30,13 +30,25 @@ interface Reservation {
   end: number;
 }
 
+/** The control block of each ring this thread has seen (one view, not one per release). */
+const controls = new WeakMap<SharedArrayBuffer, Int32Array>();
+
+function controlOf(shared: SharedArrayBuffer): Int32Array {
+  let control = controls.get(shared);
+  if (!control) {
+    control = new Int32Array(shared, 0, headerSlots + maxReservations);
+    controls.set(shared, control);
+  }
+  return control;
+}
+
 /** The main thread's side: the stored bytes of a chunk, and their release. */
 export const storedRingView = {
   bytes(shared: SharedArrayBuffer, offset: number, length: number): Buffer {
     return Buffer.from(shared, dataStart + offset, length);
   },
   release(shared: SharedArrayBuffer, seq: number): void {
-    const control = new Int32Array(shared, 0, headerSlots + maxReservations);
+    const control = controlOf(shared);
     Atomics.store(control, headerSlots + (seq % maxReservations), 1);
     Atomics.add(control, 0, 1);
     Atomics.notify(control, 0);
@@ -57,7 +69,7 @@ export class StoredRing {
   constructor(capacity: number) {
     this.capacity = capacity;
     this.shared = new SharedArrayBuffer(dataStart + capacity);
-    this.control = new Int32Array(this.shared, 0, headerSlots + maxReservations);
+    this.control = controlOf(this.shared);
     this.data = new Uint8Array(this.shared, dataStart, capacity);
   }
 
