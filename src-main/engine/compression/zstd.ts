@@ -5,7 +5,12 @@ import { zstdCodec } from './zstd-codec';
 
 export { prepareZstd } from './zstd-codec';
 
-export const defaultCompressionLevel = 3;
+/**
+ * zstd level for chunks. Level 1 over 3: with the WASM codec (Node 20), level 3 ran at 59 MiB/s
+ * on high-entropy but compressible bytes against 215-267 MiB/s for level 1 at the same ratio,
+ * and on logs, CSV and JSON lines 1.1-2.2x faster for 3-12% larger output. Ingest speed wins.
+ */
+export const defaultCompressionLevel = 1;
 
 /** A blob is stored compressed only when that saves at least this fraction. */
 const minimumSaving = 0.03;

@@ -434,11 +434,11 @@ function makeCipher(keys: RepoKeys): Cipher | null {
 }
 
 /** How errors name a blob: `blob <id>`, and its pack when known. */
-function blobLabel(id: string, location: { packId?: string }): string {
+export function blobLabel(id: string, location: { packId?: string }): string {
   return location.packId ? `blob ${id} in pack ${location.packId}` : `blob ${id}`;
 }
 
-function capitalised(text: string): string {
+export function capitalised(text: string): string {
   return text[0]!.toUpperCase() + text.slice(1);
 }
 

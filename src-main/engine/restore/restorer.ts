@@ -6,7 +6,9 @@ import { crashPoint } from '../crash/crash-points';
 import { caseCollisions, CaseCollisionError, isCaseInsensitiveFolder } from './case-collisions';
 import { packKey, type BlobLocation } from '../repo/blob';
 import { CorruptRepositoryError } from '../repo/errors';
-import type { Repository } from '../repo/repository';
+import { blobLabel, capitalised, type Repository } from '../repo/repository';
+import type { IngestPool } from '../workers/ingest-pool';
+import type { RestoreFileResult, RestoreFileTask } from '../workers/restore-protocol';
 import { decodeTree, type FileEntry, type Tree, type TreeEntry } from '../repo/tree';
 
 export interface RestoreOptions {
@@ -16,7 +18,24 @@ export interface RestoreOptions {
   overwrite?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: RestoreProgress) => void;
+  /**
+   * Worker threads that open, decompress, hash and write the files, this thread only reading
+   * packs: about twice as fast as doing it all here. Without it everything runs on this thread.
+   */
+  workers?: RestoreWorkers;
 }
+
+/** What the restorer needs of the worker pool. */
+export type FileWriterPool = Pick<IngestPool, 'restoreFile'>;
+
+export interface RestoreWorkers {
+  /** Asked for only when the restore is large enough (starting workers costs ~0.3 s). */
+  pool(): Promise<FileWriterPool>;
+  /** Restores of fewer bytes stay on the calling thread (default 32 MiB). */
+  minBytes?: number;
+}
+
+const defaultWorkerMinBytes = 32 * 1024 * 1024;
 
 export interface RestoreProgress {
   filesTotal: number;
@@ -114,6 +133,8 @@ export async function restoreTree(repo: Repository, treeId: string, target: stri
   const files = entries.filter((e): e is FileEntry => e.type === 'file');
   const links = entries.filter((e) => e.type === 'symlink');
   const progress: RestoreProgress = { filesTotal: files.length, filesDone: 0, bytesTotal: files.reduce((s, f) => s + f.size, 0), bytesDone: 0 };
+  const workers = options.workers;
+  const pool = workers && progress.bytesTotal >= (workers.minBytes ?? defaultWorkerMinBytes) ? await workers.pool() : null;
 
   const checkedDirs = new Set<string>([realRoot]);
   const ensureDir = async (dir: string) => {
@@ -135,11 +156,11 @@ export async function restoreTree(repo: Repository, treeId: string, target: stri
   let next = 0;
   const lane = async () => {
     while (next < files.length) {
-      if (options.signal?.aborted) throw new CairnError('CANCELLED', 'The restore was cancelled.');
+      if (options.signal?.aborted) throw cancelledError();
       const file = files[next++]!;
       const dest = destination(file);
       await ensureDir(path.dirname(dest));
-      await restoreFile(repo, file, dest, (n) => {
+      await restoreFile(repo, file, dest, pool, options.signal, (n) => {
         progress.bytesDone += n;
         options.onProgress?.({ ...progress });
       });
@@ -183,9 +204,31 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-async function restoreFile(repo: Repository, file: FileEntry, dest: string, onBytes: (n: number) => void): Promise<void> {
-  const runs = packRuns(repo, file);
+async function restoreFile(repo: Repository, file: FileEntry, dest: string, pool: FileWriterPool | null, signal: AbortSignal | undefined, onBytes: (n: number) => void): Promise<void> {
   const temp = path.join(path.dirname(dest), `.${path.basename(dest)}.cairn-${crypto.randomBytes(6).toString('hex')}`);
+  try {
+    const runs = packRuns(repo, file);
+    const { size, sha256 } = pool ? await writeOnPool(repo, pool, runs, temp, onBytes, signal) : await writeHere(repo, runs, temp, onBytes);
+    if (size !== file.size || sha256 !== file.sha256) {
+      throw new CorruptRepositoryError(`The stored content of ${file.path}`, `it restores to ${size} bytes with SHA-256 ${sha256}, expected ${file.size} bytes with ${file.sha256}`);
+    }
+    await fs.chmod(temp, file.mode & 0o7777 || 0o644);
+    await fs.utimes(temp, new Date(file.mtimeMs), new Date(file.mtimeMs));
+    crashPoint('restore.before-rename');
+    await fs.rename(temp, dest);
+  } catch (err) {
+    await fs.rm(temp, { force: true });
+    if (signal?.aborted) throw cancelledError();
+    throw err;
+  }
+}
+
+function cancelledError(): CairnError {
+  return new CairnError('CANCELLED', 'The restore was cancelled.');
+}
+
+/** Writes a file's runs to `temp` (created exclusively) on this thread. */
+async function writeHere(repo: Repository, runs: PackRun[], temp: string, onBytes: (n: number) => void): Promise<RestoreFileResult> {
   const handle = await fs.open(temp, 'wx', 0o600);
   const hash = crypto.createHash('sha256');
   let written = 0;
@@ -213,20 +256,30 @@ async function restoreFile(repo: Repository, file: FileEntry, dest: string, onBy
         onBytes(plain.length);
       }
     }
+  } finally {
     await handle.close();
-    const digest = hash.digest('hex');
-    if (written !== file.size || digest !== file.sha256) {
-      throw new CorruptRepositoryError(`The stored content of ${file.path}`, `it restores to ${written} bytes with SHA-256 ${digest}, expected ${file.size} bytes with ${file.sha256}`);
-    }
-    await fs.chmod(temp, file.mode & 0o7777 || 0o644);
-    await fs.utimes(temp, new Date(file.mtimeMs), new Date(file.mtimeMs));
-    crashPoint('restore.before-rename');
-    await fs.rename(temp, dest);
-  } catch (err) {
-    await handle.close().catch(() => undefined);
-    await fs.rm(temp, { force: true });
-    throw err;
   }
+  return { size: written, sha256: hash.digest('hex') };
+}
+
+/** Writes a file's runs to `temp` on a pool worker; this thread only reads the packs. */
+function writeOnPool(repo: Repository, pool: FileWriterPool, runs: PackRun[], temp: string, onBytes: (n: number) => void, signal?: AbortSignal): Promise<RestoreFileResult> {
+  const task: RestoreFileTask = {
+    type: 'restore',
+    temp,
+    runs: runs.map((run) =>
+      run.chunks.map(({ id, location }) => ({
+        start: location.offset - run.offset,
+        storedLength: location.storedLength,
+        plainLength: location.plainLength,
+        compressed: location.compressed,
+        label: capitalised(blobLabel(id, location)),
+      })),
+    ),
+  };
+  // Backends return a fresh buffer per get(), so it can be handed to the worker.
+  const fetchRun = (i: number) => repo.backend.get(packKey(runs[i]!.packId), { offset: runs[i]!.offset, length: runs[i]!.length });
+  return pool.restoreFile(task, fetchRun, { onBytes, ...(signal ? { signal } : {}) });
 }
 
 /** Chunks of a file that sit next to each other in one pack: one ranged read. */

@@ -217,7 +217,8 @@ export class Vault {
   }
 
   async restore(treeId: string, target: string, options: RestoreOptions = {}): Promise<RestoreResult> {
-    return restoreTree(this.requireRepository(), treeId, target, options);
+    const repo = this.requireRepository();
+    return restoreTree(repo, treeId, target, { workers: { pool: () => this.ingestPool(repo) }, ...options });
   }
 
   /**

@@ -5,11 +5,13 @@ import { CryptoInputError, requireKeyLength } from '../crypto/errors';
 import type { RepoKeys } from '../crypto/repo-keys';
 import { IngestCancelledError, reviveIngestError } from './ingest-errors';
 import { eventCost, type FileSummary, type IngestEvent, type IngestEventBatch, type IngestReply, type IngestTask, type IngestWorkerConfig } from './ingest-protocol';
+import type { RestoreFileResult, RestoreFileTask, RestoreRunMessage, RestoreWrittenEvent } from './restore-protocol';
 import { storedRingView } from './stored-ring';
 import { TaskCancelledError } from './pool-errors';
 import type { IngestWorkerInput } from './sealer-protocol';
 import { resolveWorkerEntry } from './worker-entry';
 import { WorkerPool, type TaskReply } from './worker-pool';
+import type { Transferable } from 'node:worker_threads';
 import type { SerializedError } from './worker-protocol';
 
 export interface IngestPoolOptions {
@@ -100,6 +102,8 @@ interface Batch {
 // Enough chunks in transit to keep both sides busy; more only raises peak memory (target < 300 MB).
 const defaultMaxInFlight = 16 * 1024 * 1024;
 const maxBatchFiles = 256;
+/** Runs of a restored file read ahead of the worker writing it. */
+const restoreRunsAhead = 3;
 const maxBatchBytes = 8 * 1024 * 1024;
 
 function checkOptions(options: IngestPoolOptions): { chunker: ChunkerParams; level: number } {
@@ -112,7 +116,7 @@ function checkOptions(options: IngestPoolOptions): { chunker: ChunkerParams; lev
   if (keys.chunkIdKey) requireKeyLength('chunk id key', keys.chunkIdKey, 32);
   const level = options.compressionLevel ?? defaultCompressionLevel;
   if (!Number.isInteger(level) || level < 1 || level > 19) {
-    throw new CryptoInputError(`compression level ${level} is not an integer from 1 to 19`, 'Leave it unset for the default (3).');
+    throw new CryptoInputError(`compression level ${level} is not an integer from 1 to 19`, 'Leave it unset for the default (1).');
   }
   return { chunker: validateChunkerParams(options.chunker ?? defaultChunkerParams), level };
 }
@@ -187,6 +191,64 @@ export class IngestPool {
       if (hint !== undefined && hint >= 0 && hint <= this.smallFileLimit) this.addToBatch(request, hint);
       else this.runSingle(request);
     });
+  }
+
+  /**
+   * Writes one restored file on a worker. `fetchRun(i)` reads run i's stored bytes (called in
+   * order, at most a few runs ahead of the worker) and hands them over: they are transferred to
+   * the worker, so return memory nothing else uses. The worker opens, decompresses, hashes and
+   * writes them to `task.temp`; this resolves with the size and SHA-256 it wrote, for the caller
+   * to check. A failed fetch stops the worker and rejects with that failure.
+   */
+  restoreFile(task: RestoreFileTask, fetchRun: (index: number) => Promise<Uint8Array>, options: { onBytes?(bytes: number): void; signal?: AbortSignal } = {}): Promise<RestoreFileResult> {
+    const stop = new AbortController();
+    const outer = options.signal;
+    const onOuterAbort = () => stop.abort();
+    outer?.addEventListener('abort', onOuterAbort, { once: true });
+    if (outer?.aborted) stop.abort();
+    let fetchFailure: unknown = null;
+    let reply: TaskReply | null = null;
+    let sent = 0;
+    let written = 0;
+    let feeding = false;
+    const feed = async () => {
+      if (feeding) return;
+      feeding = true;
+      try {
+        while (reply && !stop.signal.aborted && sent < task.runs.length && sent - written < restoreRunsAhead) {
+          const index = sent++;
+          const bytes = await fetchRun(index);
+          const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
+          const transfer: Transferable[] | undefined = owned ? [bytes.buffer as ArrayBuffer] : undefined;
+          reply({ type: 'run', index, bytes } satisfies RestoreRunMessage, transfer);
+        }
+      } catch (err) {
+        fetchFailure ??= err;
+        stop.abort();
+      } finally {
+        feeding = false;
+      }
+    };
+    return this.pool
+      .run<RestoreFileResult>({
+        label: `restoring "${task.temp}"`,
+        prepare: () => ({ payload: task }),
+        onStart: (taskReply) => {
+          reply = taskReply;
+          void feed();
+        },
+        onMessage: (payload) => {
+          const event = payload as RestoreWrittenEvent;
+          written = event.index + 1;
+          options.onBytes?.(event.bytes);
+          void feed();
+        },
+        signal: stop.signal,
+      })
+      .catch((err: unknown) => {
+        throw fetchFailure ?? err;
+      })
+      .finally(() => outer?.removeEventListener('abort', onOuterAbort));
   }
 
   /** Finishes every accepted file, then stops the workers. */

@@ -1,10 +1,12 @@
-// The ingest worker thread's entry, in one of two roles (sealer-protocol.ts): a pool worker,
-// or the sealer thread a pool worker starts for large files. Built as its own input
-// (`ingest-worker`) so it lands as out/main/ingest-worker.js; from source it runs under tsx
-// (see worker-entry.ts).
+// The ingest worker thread's entry, in one of two roles (sealer-protocol.ts): a pool worker
+// (ingest tasks, and writing restored files: restore-file.ts), or the sealer thread a pool
+// worker starts for large files. Built as its own input (`ingest-worker`) so it lands as
+// out/main/ingest-worker.js; from source it runs under tsx (see worker-entry.ts).
 import { prepareZstd } from '../compression/zstd';
 import { IngestRunner } from './ingest-runner';
 import type { IngestTask } from './ingest-protocol';
+import type { RestoreFileTask } from './restore-protocol';
+import { restoreFileOnWorker } from './restore-file';
 import type { IngestWorkerInput } from './sealer-protocol';
 import { runSealer } from './sealer-thread';
 import { serveTasks, workerInput } from './serve-tasks';
@@ -20,6 +22,9 @@ if (input.role === 'sealer') {
       if (input.config.compression) await prepareZstd();
       runner = new IngestRunner(input.config);
     },
-    (payload, context) => runner!.run(payload as IngestTask, context),
+    (payload, context) => {
+      const task = payload as IngestTask | RestoreFileTask;
+      return task.type === 'restore' ? restoreFileOnWorker(task, context, input.config.blobKey) : runner!.run(task, context);
+    },
   );
 }
