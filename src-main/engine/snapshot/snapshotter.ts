@@ -5,7 +5,7 @@ import { FileChangedError } from '../workers/ingest-errors';
 import type { IngestPool } from '../workers/ingest-pool';
 import { FileKeptChangingError } from './errors';
 import type { ParentCache } from './parent-cache';
-import { walkSource, type WalkedFile } from './walk';
+import { walkSource, type WalkedFile, type WalkResult } from './walk';
 
 export interface SnapshotProgress {
   phase: 'scanning' | 'reading' | 'committing';
@@ -65,18 +65,34 @@ const filesInFlight = 1024;
  * index and appends new blobs to packs. Nothing is reported until packs, the tree and the
  * index segment are durable.
  */
-export async function snapshot(repo: Repository, pool: IngestPool, source: string, options: SnapshotOptions = {}): Promise<SnapshotResult> {
+export async function snapshot(repo: Repository, pool: IngestPool | Promise<IngestPool>, source: string, options: SnapshotOptions = {}): Promise<SnapshotResult> {
   const started = Date.now();
-  const walked = options.include ? onlyIncluded(await walkSource(source), options.include) : await walkSource(source);
-  const files = walked.entries.filter((e): e is WalkedFile => e.type === 'file');
-  const progress: SnapshotProgress = {
-    phase: 'reading',
-    filesTotal: files.length,
-    filesDone: 0,
-    bytesTotal: files.reduce((sum, f) => sum + f.size, 0),
-    bytesDone: 0,
-    bytesNew: 0,
-  };
+  const progress: SnapshotProgress = { phase: 'scanning', filesTotal: 0, filesDone: 0, bytesTotal: 0, bytesDone: 0, bytesNew: 0 };
+  // Files are ingested while the walk goes on (and while the pool starts): for 20k small files
+  // the walk alone takes about as long as reading them.
+  const included = options.include ? new Set(options.include) : null;
+  const queue = new FileQueue();
+  const stopWalk = new AbortController();
+  const walking = walkSource(source, {
+    signal: stopWalk.signal,
+    onFile: (file, root) => {
+      if (included && root === 'dir' && !included.has(file.path)) return;
+      progress.filesTotal++;
+      progress.bytesTotal += file.size;
+      queue.push(file);
+    },
+  }).then(
+    (walked) => {
+      queue.end();
+      progress.phase = 'reading';
+      return included ? onlyIncluded(walked, included) : walked;
+    },
+    (err: unknown) => {
+      queue.fail(err);
+      throw err;
+    },
+  );
+  walking.catch(() => undefined); // awaited below; a failure also reaches the lanes through the queue
   let blobsNew = 0;
   let lastReport = 0;
   const report = (force = false) => {
@@ -89,7 +105,7 @@ export async function snapshot(repo: Repository, pool: IngestPool, source: strin
   const fileEntries = new Map<string, TreeEntry>();
   const parents = options.parents;
   let filesUnchanged = 0;
-  const ingestOne = async (file: WalkedFile) => {
+  const ingestOne = async (pool: IngestPool, file: WalkedFile) => {
     const unchanged = parents?.reuse(file, (id) => repo.has(id));
     if (unchanged) {
       fileEntries.set(file.path, { type: 'file', path: file.path, size: file.size, mode: file.mode, mtimeMs: file.mtimeMs, sha256: unchanged.sha256, chunks: unchanged.chunks });
@@ -143,7 +159,18 @@ export async function snapshot(repo: Repository, pool: IngestPool, source: strin
   };
 
   try {
-    await runBounded(files, filesInFlight, ingestOne, options.signal);
+    let walked: WalkResult;
+    try {
+      const ready = await pool;
+      await runLanes(queue, filesInFlight, (file) => ingestOne(ready, file), options.signal);
+      walked = await walking;
+    } catch (err) {
+      // Stop the walk and let it settle, so nothing of this snapshot runs on after it failed.
+      stopWalk.abort(err);
+      await walking.catch(() => undefined);
+      throw err;
+    }
+    const files = walked.entries.filter((e) => e.type === 'file');
     progress.phase = 'committing';
     report(true);
     const entries: TreeEntry[] = walked.entries.map((e) => {
@@ -177,9 +204,8 @@ export async function snapshot(repo: Repository, pool: IngestPool, source: strin
   }
 }
 
-function onlyIncluded(walked: Awaited<ReturnType<typeof walkSource>>, include: readonly string[]): Awaited<ReturnType<typeof walkSource>> {
+function onlyIncluded(walked: WalkResult, files: ReadonlySet<string>): WalkResult {
   if (walked.root === 'file') return walked;
-  const files = new Set(include);
   const dirs = new Set<string>();
   for (const file of files) {
     const parts = file.split('/');
@@ -188,21 +214,61 @@ function onlyIncluded(walked: Awaited<ReturnType<typeof walkSource>>, include: r
   return { root: walked.root, entries: walked.entries.filter((e) => (e.type === 'dir' ? dirs.has(e.path) : files.has(e.path))) };
 }
 
-/** Runs `work` over `items` with at most `limit` at once; the first failure stops the rest. */
-async function runBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
-  let next = 0;
-  let failure: unknown = null;
+/** Files found by the walk, handed out in the order found; ends when the walk does. */
+class FileQueue {
+  private readonly files: WalkedFile[] = [];
+  private next = 0;
+  private ended = false;
+  private failure: { error: unknown } | null = null;
+  private waiters: (() => void)[] = [];
+
+  push(file: WalkedFile): void {
+    this.files.push(file);
+    this.waiters.shift()?.();
+  }
+
+  end(): void {
+    this.ended = true;
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  fail(error: unknown): void {
+    this.failure = { error };
+    this.end();
+  }
+
+  /** The next file, or null once the walk has ended and every file was handed out. */
+  async take(): Promise<WalkedFile | null> {
+    for (;;) {
+      if (this.failure) throw this.failure.error;
+      if (this.next < this.files.length) {
+        const file = this.files[this.next]!;
+        // Let the handed-out part go: a walk may find millions of files.
+        this.files[this.next++] = undefined as unknown as WalkedFile;
+        return file;
+      }
+      if (this.ended) return null;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+}
+
+/** Runs `work` over the queue's files with at most `limit` at once; the first failure stops the rest. */
+async function runLanes(queue: FileQueue, limit: number, work: (file: WalkedFile) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  let failure: { error: unknown } | null = null;
   const lane = async () => {
-    while (failure === null && next < items.length) {
+    while (failure === null) {
       if (signal?.aborted) throw new CairnError('CANCELLED', 'The snapshot was cancelled.');
-      const item = items[next++]!;
+      let file: WalkedFile | null;
       try {
-        await work(item);
+        file = await queue.take();
+        if (file === null) return;
+        await work(file);
       } catch (err) {
-        failure ??= err;
+        failure ??= { error: err };
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failure !== null) throw failure;
+  await Promise.all(Array.from({ length: limit }, lane));
+  if (failure !== null) throw (failure as { error: unknown }).error;
 }

@@ -37,24 +37,34 @@ export interface WalkResult {
   entries: WalkedEntry[];
 }
 
+export interface WalkOptions {
+  /**
+   * Called for each file as soon as it is found (in no particular order), before the walk
+   * ends; `root` says whether the source is that one file or a folder holding it.
+   */
+  onFile?(file: WalkedFile, root: 'file' | 'dir'): void;
+  /** Stops the walk early (it then rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
+
 /**
  * Lists what a snapshot of `source` contains. Symlinks are recorded as links and never
  * followed (so a link loop inside a folder is just a link); sockets, FIFOs and devices are
  * refused. Entries come out sorted by path.
  */
-export async function walkSource(source: string): Promise<WalkResult> {
+export async function walkSource(source: string, options: WalkOptions = {}): Promise<WalkResult> {
   const absolute = path.resolve(source);
   const rootStat = await statRoot(absolute);
   if (rootStat.isFile()) {
-    return {
-      root: 'file',
-      entries: [{ type: 'file', path: path.basename(absolute), absolute, size: rootStat.size, mode: rootStat.mode & 0o7777, mtimeMs: rootStat.mtimeMs, ino: rootStat.ino, ctimeMs: rootStat.ctimeMs }],
-    };
+    const file: WalkedFile = { type: 'file', path: path.basename(absolute), absolute, size: rootStat.size, mode: rootStat.mode & 0o7777, mtimeMs: rootStat.mtimeMs, ino: rootStat.ino, ctimeMs: rootStat.ctimeMs };
+    options.onFile?.(file, 'file');
+    return { root: 'file', entries: [file] };
   }
   if (!rootStat.isDirectory()) throw new UnsupportedFileTypeError(absolute, kindOf(rootStat));
 
   const entries: WalkedEntry[] = [];
   const listFolder = async (relativeDir: string): Promise<string[]> => {
+    options.signal?.throwIfAborted();
     const dir = relativeDir === '' ? absolute : path.join(absolute, relativeDir);
     let names: string[];
     try {
@@ -73,7 +83,9 @@ export async function walkSource(source: string): Promise<WalkResult> {
       if (stat.isSymbolicLink()) {
         entries.push({ type: 'symlink', path: relative, target: await fs.readlink(full), mtimeMs: stat.mtimeMs });
       } else if (stat.isFile()) {
-        entries.push({ type: 'file', path: relative, absolute: full, size: stat.size, mode: stat.mode & 0o7777, mtimeMs: stat.mtimeMs, ino: stat.ino, ctimeMs: stat.ctimeMs });
+        const file: WalkedFile = { type: 'file', path: relative, absolute: full, size: stat.size, mode: stat.mode & 0o7777, mtimeMs: stat.mtimeMs, ino: stat.ino, ctimeMs: stat.ctimeMs };
+        entries.push(file);
+        options.onFile?.(file, 'dir');
       } else if (stat.isDirectory()) {
         entries.push({ type: 'dir', path: relative, mode: stat.mode & 0o7777, mtimeMs: stat.mtimeMs });
         subdirs.push(relative);

@@ -63,7 +63,8 @@ export class Vault {
   /** The same backend: packs it lacks are read through from the sync bucket once sync attaches one. */
   readonly readThrough: ReadThroughBackend;
   private repo: Repository | null = null;
-  private pool: IngestPool | null = null;
+  /** Started on first use; shared by snapshots and restores, which may ask at the same time. */
+  private pool: Promise<IngestPool> | null = null;
   private store: ManifestStore | null = null;
   private cat: Catalogue | null = null;
   private writeQueue: Promise<unknown> = Promise.resolve();
@@ -174,7 +175,7 @@ export class Vault {
       const useParents = options.previous !== undefined && options.include === undefined && options.parents === undefined;
       const parents = useParents ? await ParentCache.load(path.join(this.localDir, 'snapshot-parents'), path.resolve(source)) : undefined;
       if (parents && options.previous === 'reread') parents.forgetPrevious();
-      const result = await snapshot(repo, await this.ingestPool(repo), source, { ...options, ...(parents ? { parents } : {}) });
+      const result = await snapshot(repo, this.ingestPool(repo), source, { ...options, ...(parents ? { parents } : {}) });
       // Only a cache: failing to save it costs a full read next time, not this snapshot.
       await parents?.save().catch(() => undefined);
       return result;
@@ -251,12 +252,20 @@ export class Vault {
   async close(): Promise<void> {
     await this.writeQueue.catch(() => undefined);
     await this.store?.close();
-    await this.pool?.close();
+    const pool = this.pool;
     this.pool = null;
+    await pool?.then((started) => started.close(), () => undefined);
   }
 
   private async ingestPool(repo: Repository): Promise<IngestPool> {
-    this.pool ??= await IngestPool.create({ keys: repo.keys, chunker: repo.config.chunker, compression: repo.config.compression === 'zstd' });
+    if (!this.pool) {
+      const starting = IngestPool.create({ keys: repo.keys, chunker: repo.config.chunker, compression: repo.config.compression === 'zstd' });
+      this.pool = starting;
+      // A pool that failed to start is asked for again next time.
+      starting.catch(() => {
+        if (this.pool === starting) this.pool = null;
+      });
+    }
     return this.pool;
   }
 
