@@ -20,7 +20,7 @@ export interface CliContext {
   readonly repositoryPath: string;
   readonly localDir: string;
   /** Opens the repository with an engine for the duration of the command (no lock: read-only use). */
-  withEngine<T>(run: (engine: Engine) => Promise<T>, options?: { logEcho?: 'info' | 'silent'; lockPurpose?: string }): Promise<T>;
+  withEngine<T>(run: (engine: Engine) => Promise<T>, options?: { logEcho?: 'info' | 'silent'; lockPurpose?: string; prestartWorkers?: boolean }): Promise<T>;
   /**
    * Runs one contract command the way every CLI command should: through the engine that owns
    * the repository when one runs (the app, `cairn serve`), else in this process holding the
@@ -69,6 +69,7 @@ export function createContext(globals: GlobalOptions): CliContext {
         repositoryPath,
         logEcho: options.logEcho ?? 'silent',
         passphrase: passphraseForOpen,
+        ...(options.prestartWorkers ? { prestartWorkers: true } : {}),
         ...(options.lockPurpose
           ? {
               lock: {
@@ -104,9 +105,12 @@ async function callLocally<C extends CommandName>(context: CliContext, name: C, 
         progress.done();
       }
     },
-    { lockPurpose: `\`cairn ${name.replace(/^repo\./, '')}\`` },
+    { lockPurpose: `\`cairn ${name.replace(/^repo\./, '')}\``, prestartWorkers: commandsWithWorkers.has(name) },
   );
 }
+
+/** Commands that ingest or restore: their worker threads start while the passphrase is checked. */
+const commandsWithWorkers = new Set<CommandName>(['repo.snapshot', 'repo.restore', 'catalogue.add', 'catalogue.restoreTo']);
 
 async function callOwner<C extends CommandName>(socket: string, localDir: string, name: C, input: CommandInput<C>, out: Output): Promise<CommandOutput<C>> {
   const connection = await connectToOwner(socket, tokenFilePath(localDir));

@@ -43,6 +43,8 @@ export interface EngineOptions {
    * purpose is shown to anyone who finds the repository locked ("cairn serve", …).
    */
   lock?: { purpose: string; onStaleTakeover?: (previous: OwnerRecord) => void };
+  /** Start the ingest/restore workers while the repository opens (see VaultOptions). */
+  prestartWorkers?: boolean;
   /** An OS keychain for endpoint secrets (the desktop's safeStorage); a 0600 file otherwise. */
   endpointSecrets?: EndpointSecrets;
   /** Watch the configured folders (the engine that owns the repository). */
@@ -89,6 +91,7 @@ export class Engine {
       passphrase: options.passphrase,
       log: this.log,
       instrument: (backend) => this.metrics.instrument(backend, { kind: 'repository' }),
+      ...(options.prestartWorkers ? { prestartWorkers: true } : {}),
     });
     const endpoints = EndpointStore.forLocalDir(this.vault.localDir, options.endpointSecrets ?? null);
     this.backups = new BackupService({

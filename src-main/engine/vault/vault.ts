@@ -12,11 +12,13 @@ import { collectGarbage, type GcOptions, type GcReport } from '../gc/collector';
 import type { Logger } from '../logger';
 import { ManifestStore } from '../manifest/store';
 import { liveTreeIds } from '../policy/retention';
+import type { RepoConfig } from '../repo/config';
 import { RepositoryNotFoundError } from '../repo/errors';
 import { Repository, type RepositoryStats } from '../repo/repository';
 import { restoreTree, type RestoreOptions, type RestoreResult } from '../restore/restorer';
 import { snapshot, type SnapshotOptions, type SnapshotResult } from '../snapshot/snapshotter';
 import { ReadThroughBackend } from '../sync/read-through-backend';
+import type { RepoKeys } from '../crypto/repo-keys';
 import { IngestPool } from '../workers/ingest-pool';
 import { ParentCache } from '../snapshot/parent-cache';
 
@@ -32,6 +34,11 @@ export interface VaultOptions {
   log?: Logger;
   /** Wraps the repository's backend (the engine counts its operations for metrics). */
   instrument?: (backend: Backend) => Backend;
+  /**
+   * Start the worker threads while the passphrase is checked, for a command that will ingest or
+   * restore: they load in parallel with scrypt instead of after it. Otherwise on first use.
+   */
+  prestartWorkers?: boolean;
 }
 
 export interface RepositoryInfo {
@@ -102,7 +109,11 @@ export class Vault {
   /** Opens the repository if there is one; returns false when the folder holds none yet. */
   async openIfExists(): Promise<boolean> {
     if (!(await Repository.hasConfig(this.backend))) return false;
-    this.repo = await Repository.open(this.backend, { localDir: this.localDir, passphrase: this.options.passphrase });
+    this.repo = await Repository.open(this.backend, {
+      localDir: this.localDir,
+      passphrase: this.options.passphrase,
+      ...(this.options.prestartWorkers ? { onUnlocking: (config: RepoConfig, keys: Promise<RepoKeys>) => void this.startPool(config, keys) } : {}),
+    });
     await this.openCatalogue(this.repo);
     return true;
   }
@@ -257,16 +268,18 @@ export class Vault {
     await pool?.then((started) => started.close(), () => undefined);
   }
 
-  private async ingestPool(repo: Repository): Promise<IngestPool> {
-    if (!this.pool) {
-      const starting = IngestPool.create({ keys: repo.keys, chunker: repo.config.chunker, compression: repo.config.compression === 'zstd' });
-      this.pool = starting;
-      // A pool that failed to start is asked for again next time.
-      starting.catch(() => {
-        if (this.pool === starting) this.pool = null;
-      });
-    }
-    return this.pool;
+  private ingestPool(repo: Repository): Promise<IngestPool> {
+    return this.pool ?? this.startPool(repo.config, repo.keys);
+  }
+
+  private startPool(config: RepoConfig, keys: RepoKeys | Promise<RepoKeys>): Promise<IngestPool> {
+    const starting = IngestPool.create({ keys, chunker: config.chunker, compression: config.compression === 'zstd' });
+    this.pool = starting;
+    // A pool that failed to start (a wrong passphrase, say) is asked for again next time.
+    starting.catch(() => {
+      if (this.pool === starting) this.pool = null;
+    });
+    return starting;
   }
 
   /** Runs write operations one after another. */

@@ -4,7 +4,7 @@ import { defaultCompressionLevel } from '../compression/zstd';
 import { CryptoInputError, requireKeyLength } from '../crypto/errors';
 import type { RepoKeys } from '../crypto/repo-keys';
 import { IngestCancelledError, reviveIngestError } from './ingest-errors';
-import { eventCost, type FileSummary, type IngestEvent, type IngestEventBatch, type IngestReply, type IngestTask, type IngestWorkerConfig } from './ingest-protocol';
+import { eventCost, type FileSummary, type IngestEvent, type IngestEventBatch, type IngestReply, type IngestTask, type IngestWorkerKeys, type IngestWorkerSettings } from './ingest-protocol';
 import type { RestoreFileResult, RestoreFileTask, RestoreRunMessage, RestoreWrittenEvent } from './restore-protocol';
 import { storedRingView } from './stored-ring';
 import { TaskCancelledError } from './pool-errors';
@@ -15,7 +15,11 @@ import type { Transferable } from 'node:worker_threads';
 import type { SerializedError } from './worker-protocol';
 
 export interface IngestPoolOptions {
-  keys: RepoKeys;
+  /**
+   * The repository's keys, or their promise: the workers then start loading while the
+   * passphrase is still being checked (scrypt), and create() rejects if it fails.
+   */
+  keys: RepoKeys | Promise<RepoKeys>;
   /** The repository's chunker parameters (default 512 KiB / 1 MiB / 8 MiB). */
   chunker?: ChunkerParams;
   /** Try zstd on every chunk (stored compressed only when it saves >= 3%). */
@@ -107,18 +111,21 @@ const restoreRunsAhead = 3;
 const maxBatchBytes = 8 * 1024 * 1024;
 
 function checkOptions(options: IngestPoolOptions): { chunker: ChunkerParams; level: number } {
-  const { keys } = options;
+  const level = options.compressionLevel ?? defaultCompressionLevel;
+  if (!Number.isInteger(level) || level < 1 || level > 19) {
+    throw new CryptoInputError(`compression level ${level} is not an integer from 1 to 19`, 'Leave it unset for the default (1).');
+  }
+  return { chunker: validateChunkerParams(options.chunker ?? defaultChunkerParams), level };
+}
+
+function workerKeys(keys: RepoKeys): IngestWorkerKeys {
   requireKeyLength('chunker seed', keys.chunkerSeed, 32);
   if ((keys.blobKey === null) !== (keys.chunkIdKey === null)) {
     throw new CryptoInputError('blobKey and chunkIdKey must both be set (encrypted) or both be null (unencrypted)', 'Build the keys with deriveRepoKeys() or plainRepoKeys().');
   }
   if (keys.blobKey) requireKeyLength('blob key', keys.blobKey, 32);
   if (keys.chunkIdKey) requireKeyLength('chunk id key', keys.chunkIdKey, 32);
-  const level = options.compressionLevel ?? defaultCompressionLevel;
-  if (!Number.isInteger(level) || level < 1 || level > 19) {
-    throw new CryptoInputError(`compression level ${level} is not an integer from 1 to 19`, 'Leave it unset for the default (1).');
-  }
-  return { chunker: validateChunkerParams(options.chunker ?? defaultChunkerParams), level };
+  return { blobKey: keys.blobKey, chunkIdKey: keys.chunkIdKey, chunkerSeed: keys.chunkerSeed };
 }
 
 /**
@@ -139,21 +146,19 @@ export class IngestPool {
 
   static async create(options: IngestPoolOptions): Promise<IngestPool> {
     const { chunker, level } = checkOptions(options);
-    const config: IngestWorkerConfig = {
-      blobKey: options.keys.blobKey,
-      chunkIdKey: options.keys.chunkIdKey,
-      chunkerSeed: options.keys.chunkerSeed,
+    const settings: IngestWorkerSettings = {
       chunker: { minSize: chunker.minSize, avgSize: chunker.avgSize, maxSize: chunker.maxSize },
       compression: options.compression,
       compressionLevel: level,
       maxInFlightBytes: options.maxInFlightBytes ?? defaultMaxInFlight,
       sealerThreads: options.sealerThreads ?? true,
     };
-    const input: IngestWorkerInput = { role: 'ingest', config };
+    const input: IngestWorkerInput = { role: 'ingest', settings };
     const pool = await WorkerPool.create({
       entry: options.workerEntry ?? resolveWorkerEntry(import.meta.url, 'ingest-worker'),
       size: options.size,
       workerData: input,
+      lateData: Promise.resolve(options.keys).then(workerKeys),
       reviveError: reviveIngestError,
     });
     return new IngestPool(pool, chunker.minSize);

@@ -1,11 +1,15 @@
 import type { ChunkerParams } from '../chunking/params';
 import type { SerializedError } from './worker-protocol';
 
-/** What every ingest worker is started with (structured-cloned, so keys arrive as Uint8Array). */
-export interface IngestWorkerConfig {
+/** The keys an ingest worker needs (structured-cloned, so they arrive as Uint8Array). */
+export interface IngestWorkerKeys {
   blobKey: Uint8Array | null;
   chunkIdKey: Uint8Array | null;
   chunkerSeed: Uint8Array;
+}
+
+/** What an ingest worker is started with, before its keys arrive (the pool's lateData). */
+export interface IngestWorkerSettings {
   chunker: ChunkerParams;
   compression: boolean;
   compressionLevel: number;
@@ -14,6 +18,9 @@ export interface IngestWorkerConfig {
   /** Seal large files' chunks on a helper thread per worker (see sealer-client.ts). */
   sealerThreads: boolean;
 }
+
+/** Everything an ingest worker (and its sealer thread) works with. */
+export type IngestWorkerConfig = IngestWorkerSettings & IngestWorkerKeys;
 
 /** One large file, or many small ones in one message round. */
 export type IngestTask =

@@ -1,11 +1,12 @@
-import type { IngestWorkerConfig } from './ingest-protocol';
+import type { IngestWorkerConfig, IngestWorkerSettings } from './ingest-protocol';
 import type { SerializedError } from './worker-protocol';
 
 /**
  * The two roles of the ingest worker module: the pool's ingest worker, and the sealer thread
  * each ingest worker starts for large files (see sealer-client.ts).
  */
-export type IngestWorkerInput = { role: 'ingest'; config: IngestWorkerConfig } | { role: 'sealer'; config: IngestWorkerConfig };
+/** A pool worker gets its keys later (lateWorkerInput); a sealer thread gets everything at once. */
+export type IngestWorkerInput = { role: 'ingest'; settings: IngestWorkerSettings } | { role: 'sealer'; config: IngestWorkerConfig };
 
 /** A chunk in a shared read block. */
 export interface SealJob {

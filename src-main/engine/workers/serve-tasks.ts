@@ -20,6 +20,17 @@ export function workerInput(): unknown {
   return (workerData as WorkerEnvelope | null)?.data;
 }
 
+let receiveLateInput: (data: unknown) => void = () => {};
+const lateInput = new Promise<unknown>((resolve) => (receiveLateInput = resolve));
+
+/**
+ * The pool's `lateData` (e.g. keys, known only once the passphrase is checked), for a setup
+ * that needs it: the worker loads its code meanwhile. Never resolves for a pool without it.
+ */
+export function lateWorkerInput(): Promise<unknown> {
+  return lateInput;
+}
+
 /** An error as a plain object that survives postMessage; CairnErrors keep code and hint. */
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof CairnError) {
@@ -41,7 +52,9 @@ export function serveTasks(setup: () => Promise<void> | void, handler: TaskHandl
   const running = new Map<number, { controller: AbortController; onMessage: ((payload: unknown) => void) | null }>();
 
   port.on('message', (message: ToWorker) => {
-    if (message.kind === 'task') {
+    if (message.kind === 'setup') {
+      receiveLateInput(message.data);
+    } else if (message.kind === 'task') {
       const entry = { controller: new AbortController(), onMessage: null as ((payload: unknown) => void) | null };
       running.set(message.taskId, entry);
       const context: TaskContext = {

@@ -12,8 +12,14 @@ export interface WorkerPoolOptions {
   size?: number;
   /** Tasks allowed to wait for a worker before run() refuses more (default 10,000). */
   maxQueued?: number;
-  /** Passed to every worker (structured clone), e.g. keys and parameters. */
+  /** Passed to every worker (structured clone), e.g. parameters. */
   workerData?: unknown;
+  /**
+   * Sent to every worker once it resolves (serve-tasks' lateWorkerInput), so workers load their
+   * code while it is still being worked out, e.g. keys behind a passphrase. The pool is ready
+   * only after it; if it rejects, create() rejects with its error.
+   */
+  lateData?: Promise<unknown>;
   /** Turns a worker's error back into its typed class; default: a RemoteError with the same code. */
   reviveError?: (error: SerializedError) => Error | undefined;
 }
@@ -81,7 +87,10 @@ export class WorkerPool {
       throw new PoolClosedError('the worker pool', `size ${size} is not a whole number of workers between 1 and 256`);
     }
     try {
-      await Promise.all(Array.from({ length: size }, () => pool.spawn()));
+      const started = Promise.all(Array.from({ length: size }, () => pool.spawn()));
+      started.catch(() => {}); // awaited below; after a lateData failure it rejects as workers stop
+      // Workers wait for lateData before they are ready: its failure is the pool's.
+      await (options.lateData ? Promise.all([started, options.lateData]) : started);
     } catch (err) {
       await pool.destroy();
       throw err;
@@ -157,6 +166,10 @@ export class WorkerPool {
     const slot: Slot = { worker, ready: false, task: null, crash: null };
     this.slots.push(slot);
     worker.unref();
+    this.options.lateData?.then(
+      (data) => worker.postMessage({ kind: 'setup', data } satisfies ToWorker),
+      () => {}, // create() reports it
+    );
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (message: FromWorker) => {
         if (message.kind === 'ready') {

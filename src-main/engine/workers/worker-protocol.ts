@@ -5,6 +5,8 @@ import type { ErrorCode } from '../../../src-shared/errors';
  * runs, both sides may exchange task messages (progress one way, acknowledgements the other).
  */
 export type ToWorker =
+  /** The pool's `lateData`, once known (sent once, before any task). */
+  | { kind: 'setup'; data: unknown }
   | { kind: 'task'; taskId: number; payload: unknown }
   | { kind: 'message'; taskId: number; payload: unknown }
   | { kind: 'cancel'; taskId: number };

@@ -144,6 +144,22 @@ describe('opening repositories', () => {
     });
   });
 
+  it('workers started while the passphrase is checked: a wrong one is the same clear error, a right one ingests', async () => {
+    const { vault, repoDir } = await newVault('right');
+    await vault.close();
+    const wrong = new Vault({ repositoryPath: repoDir, passphrase: async () => 'wrong', prestartWorkers: true });
+    vaults.push(wrong);
+    await expect(wrong.openIfExists()).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    const right = new Vault({ repositoryPath: repoDir, passphrase: async () => 'right', prestartWorkers: true });
+    vaults.push(right);
+    expect(await right.openIfExists()).toBe(true);
+    const src = await makeSource();
+    const { treeId } = await right.snapshot(src.path);
+    const out = await temp('out');
+    await right.restore(treeId, out.path);
+    expect(await listTree(out.path)).toEqual(await listTree(src.path));
+  });
+
   it('a corrupted config is a clear error naming it', async () => {
     const { repoDir } = await newVault(null);
     await fs.writeFile(path.join(repoDir, 'config'), '{"format": "cairn-repository", "version": 1');

@@ -304,6 +304,29 @@ describe('IngestPool behaviour', () => {
     await expect(closing.ingestFile(bigPath)).rejects.toBeInstanceOf(PoolClosedError);
   });
 
+  it('starts before its keys are known and works once they arrive', async () => {
+    let giveKeys!: (value: RepoKeys) => void;
+    const later = new Promise<RepoKeys>((resolve) => (giveKeys = resolve));
+    const starting = IngestPool.create({ keys: later, chunker: params, compression: true, size: 2 });
+    let started = false;
+    void starting.then(() => (started = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(started).toBe(false); // not ready without keys
+    giveKeys(keys);
+    const early = await starting;
+    try {
+      await ingestAndVerify(early, keys, bigPath, bigData);
+    } finally {
+      await early.close();
+    }
+  });
+
+  it('fails to start with the error of keys that could not be had (a wrong passphrase)', async () => {
+    const wrong = Object.assign(new Error('The passphrase is wrong.'), { code: 'WRONG_PASSPHRASE' });
+    await expect(IngestPool.create({ keys: Promise.reject(wrong), compression: true, size: 2 })).rejects.toBe(wrong);
+    await expect(IngestPool.create({ keys: Promise.resolve({ ...keys, blobKey: null }), compression: false })).rejects.toThrow(/both be set/);
+  });
+
   it('checks its options', async () => {
     await expect(IngestPool.create({ keys, compression: false, chunker: { minSize: 10, avgSize: 5, maxSize: 1 } })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(IngestPool.create({ keys: { ...keys, blobKey: null }, compression: false })).rejects.toThrow(/both be set/);
