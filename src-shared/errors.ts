@@ -1,4 +1,3 @@
-import { z } from 'zod';
 
 /**
  * Every error that crosses a process boundary has one of these codes. A code says what kind of
@@ -28,15 +27,19 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number];
 
-export const wireErrorSchema = z.object({
-  code: z.enum(errorCodes),
-  message: z.string(),
+/**
+ * An error as it crosses a transport (RPC, IPC, the CLI's --json). Its zod schema and the
+ * helpers that parse one live in wire-errors.ts, so code that only raises errors (worker
+ * threads, each loading this module) does not load zod.
+ */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
   /** Optional hint for a person: the next thing to try. */
-  hint: z.string().optional(),
+  hint?: string | undefined;
   /** Structured details for programs (e.g. zod issues for INVALID_INPUT). */
-  details: z.unknown().optional(),
-});
-export type WireError = z.infer<typeof wireErrorSchema>;
+  details?: unknown;
+}
 
 /** Base class of every error Cairn raises on purpose. */
 export class CairnError extends Error {
@@ -97,47 +100,10 @@ export class NotFoundError extends CairnError {
   }
 }
 
-/** Turns anything thrown into a wire error without leaking stack traces. */
-export function toWireError(err: unknown): WireError {
-  if (err instanceof CairnError) return err.toWire();
-  if (isWireError(err)) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: 'INTERNAL', message: `Internal error: ${message}`, hint: 'This is a bug in Cairn; the log has details.' };
-}
-
-export function isWireError(value: unknown): value is WireError {
-  return wireErrorSchema.safeParse(value).success;
-}
-
 /** The client-side face of an error that came back over a transport. */
 export class RemoteError extends CairnError {
   constructor(wire: WireError) {
     super(wire.code, wire.message, { hint: wire.hint, details: wire.details });
     this.name = 'RemoteError';
   }
-}
-
-/**
- * Electron's contextBridge copies only the message of an Error that crosses it, so the preload
- * packs the wire error into the message and the renderer unpacks it again.
- */
-const bridgePrefix = 'cairn-error:';
-
-export function encodeBridgeError(wire: WireError): Error {
-  return new Error(bridgePrefix + JSON.stringify(wire));
-}
-
-export function decodeBridgeError(err: unknown): CairnError {
-  if (err instanceof CairnError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  const at = message.indexOf(bridgePrefix);
-  if (at >= 0) {
-    try {
-      const wire = wireErrorSchema.parse(JSON.parse(message.slice(at + bridgePrefix.length)));
-      return new RemoteError(wire);
-    } catch {
-      // fall through: not one of ours
-    }
-  }
-  return new RemoteError({ code: 'INTERNAL', message });
 }

@@ -3,7 +3,7 @@
  * `ipcRenderer.invoke` instead, but carries the same error shape).
  */
 import { z } from 'zod';
-import { wireErrorSchema } from './errors';
+import { wireErrorSchema } from './wire-errors';
 
 export const requestMessageSchema = z.object({
   type: z.literal('request'),

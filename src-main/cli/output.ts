@@ -1,4 +1,5 @@
-import { CairnError, toWireError } from '../../src-shared/errors';
+import { CairnError } from '../../src-shared/errors';
+import { toWireError } from '../../src-shared/wire-errors';
 
 /** Exit codes: 0 ok, 1 the command failed, 2 the command line was wrong. */
 export const exitCodes = { ok: 0, error: 1, usage: 2 } as const;

@@ -1,6 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { commands, isCommandName, type CommandName } from '../../src-shared/contract';
-import { UnauthorizedError, UnknownCommandError, toWireError, type WireError } from '../../src-shared/errors';
+import { UnauthorizedError, UnknownCommandError, type WireError } from '../../src-shared/errors';
+import { toWireError } from '../../src-shared/wire-errors';
 import { ipcChannels } from '../../src-shared/rpc';
 import { parseInput } from '../engine/api/dispatch';
 import type { Engine } from '../engine/engine';

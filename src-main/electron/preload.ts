@@ -6,7 +6,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { createClient } from '../../src-shared/client';
 import type { CairnClient } from '../../src-shared/contract';
-import { encodeBridgeError } from '../../src-shared/errors';
+import { encodeBridgeError } from '../../src-shared/wire-errors';
 import { ipcChannels } from '../../src-shared/rpc';
 import type { IpcResult } from './ipc';
 

@@ -1,5 +1,6 @@
 import { requestMessageSchema, type ServerMessage } from '../../src-shared/rpc';
-import { InvalidInputError, toWireError } from '../../src-shared/errors';
+import { InvalidInputError } from '../../src-shared/errors';
+import { toWireError } from '../../src-shared/wire-errors';
 import type { Engine } from '../engine/engine';
 
 /**

@@ -5,7 +5,7 @@
  */
 import { createClient } from '../../src-shared/client';
 import { commandNames, isCommandName, type CairnClient, type CommandInput, type CommandName, type CommandOutput } from '../../src-shared/contract';
-import { decodeBridgeError } from '../../src-shared/errors';
+import { decodeBridgeError } from '../../src-shared/wire-errors';
 import { createWebSocketTransport, type ConnectionState } from './websocket-transport';
 
 declare global {

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../../src-shared/contract';
-import { wireErrorSchema } from '../../../src-shared/errors';
+import { wireErrorSchema } from '../../../src-shared/wire-errors';
 import packageJson from '../../../package.json';
 import { parseJsonOutput, runCli, startCli } from '../../helpers/cli';
 import { makeTempDir, type TempDir } from '../../helpers/tmp';

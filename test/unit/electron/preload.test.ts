@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { commandNames, type CairnClient } from '../../../src-shared/contract';
-import { decodeBridgeError } from '../../../src-shared/errors';
+import { decodeBridgeError } from '../../../src-shared/wire-errors';
 import { ipcChannels } from '../../../src-shared/rpc';
 import { fakeElectron } from './fake-electron';
 

@@ -6,13 +6,9 @@ import {
   RemoteError,
   UnauthorizedError,
   UnknownCommandError,
-  decodeBridgeError,
-  encodeBridgeError,
   errorCodes,
-  isWireError,
-  toWireError,
-  wireErrorSchema,
 } from '../../../src-shared/errors';
+import { decodeBridgeError, encodeBridgeError, isWireError, toWireError, wireErrorSchema } from '../../../src-shared/wire-errors';
 
 describe('CairnError', () => {
   it('carries a code, a message, a hint and details, and is a real Error', () => {
