@@ -66,6 +66,7 @@ function sizeLabel(bytes: number): string {
   return bytes >= GiB ? `${bytes / GiB} GiB` : `${bytes / MiB} MiB`;
 }
 
+const ratioAtLeast = (limit: number): Target => ({ text: `ratio ≥ ${limit}`, met: (_median, ratio) => (ratio === null ? null : ratio >= limit) });
 const ratioAtMost = (limit: number): Target => ({ text: `ratio ≤ ${limit}`, met: (_median, ratio) => (ratio === null ? null : ratio <= limit) });
 const cairnBelow = (limit: number, unit: string): Target => ({ text: `cairn < ${limit} ${unit}`, met: (median) => median < limit });
 
@@ -76,13 +77,13 @@ function defineMetrics(table: MetricTable, scale: ScaleName) {
   return {
     emptySnapshot: metric('empty-snapshot', 'Snapshot of an empty folder (fixed cost per command)', 's', 'lower', 2),
     large: {
-      ingest: metric('large-ingest', 'First ingest of large/', 'MB/s', 'higher', 1),
+      ingest: metric('large-ingest', 'First ingest of large/', 'MB/s', 'higher', 1, ratioAtLeast(3)),
       ingestRss: metric('large-ingest-rss', 'Peak RSS, first ingest of large/', 'MB', 'lower', 0),
-      restore: metric('restore', 'Restore of large/ (verified)', 'MB/s', 'higher', 1),
+      restore: metric('restore', 'Restore of large/ (verified)', 'MB/s', 'higher', 1, ratioAtLeast(2)),
       restoreRss: metric('restore-rss', 'Peak RSS, restore of large/', 'MB', 'lower', 0),
     },
     small: {
-      ingest: metric('small-ingest', 'Ingest of small/', 'files/s', 'higher', 0),
+      ingest: metric('small-ingest', 'Ingest of small/', 'files/s', 'higher', 0, ratioAtLeast(2)),
       rss: metric('small-ingest-rss', 'Peak RSS, ingest of small/', 'MB', 'lower', 0),
     },
     incremental: {
