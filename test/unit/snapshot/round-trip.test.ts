@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -166,6 +167,25 @@ describe('opening repositories', () => {
     await expect(Repository.open(new LocalBackend(repoDir), { localDir: path.join(repoDir, 'local') })).rejects.toThrow(/config.*is damaged: it is not valid JSON/);
     await fs.writeFile(path.join(repoDir, 'config'), JSON.stringify({ format: 'cairn-repository', version: 99 }));
     await expect(Repository.open(new LocalBackend(repoDir), { localDir: path.join(repoDir, 'local') })).rejects.toThrow(/newer than this Cairn/);
+  });
+
+  it('a special file found while files are already being ingested fails the snapshot cleanly, naming it', async () => {
+    const { vault } = await newVault('pw');
+    const src = await temp('src');
+    // Many files in many folders: the walk is still going, with ingest lanes waiting or working, when it finds the pipe.
+    for (let i = 0; i < 400; i++) await src.write(`a${i % 20}/f${i}.dat`, seeded(500 + i, 2000 + i));
+    await src.write('z/deep/big.bin', seeded(7, 2 * 1024 * 1024));
+    const fifo = src.join('z/deep/pipe');
+    execFileSync('mkfifo', [fifo]);
+    await expect(vault.snapshot(src.path)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: `${fifo} is a named pipe, which Cairn does not store.` });
+    const report = await vault.check({ readData: true });
+    expect(report.ok).toBe(true);
+    // Nothing half-done is left in the way: the same folder without the pipe snapshots and restores.
+    await fs.rm(fifo);
+    const { treeId } = await vault.snapshot(src.path);
+    const out = await temp('out');
+    await vault.restore(treeId, out.path);
+    expect(await listTree(out.path)).toEqual(await listTree(src.path));
   });
 
   it('snapshotting a missing path is a clear error and changes nothing', async () => {
