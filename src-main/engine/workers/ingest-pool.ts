@@ -106,9 +106,9 @@ interface Batch {
 // Enough chunks in transit to keep both sides busy; more only raises peak memory (target < 300 MB).
 const defaultMaxInFlight = 16 * 1024 * 1024;
 const maxBatchFiles = 256;
+const maxBatchBytes = 8 * 1024 * 1024;
 /** Runs of a restored file read ahead of the worker writing it. */
 const restoreRunsAhead = 3;
-const maxBatchBytes = 8 * 1024 * 1024;
 
 function checkOptions(options: IngestPoolOptions): { chunker: ChunkerParams; level: number } {
   const level = options.compressionLevel ?? defaultCompressionLevel;
