@@ -107,7 +107,7 @@ async function linkCreateOnly(fs: LocalFileSystem, tempPath: string, finalPath: 
  * Largest single write(2). Measured on ext4 (Linux 6.18): one 16 MiB write of a pack cost the
  * kernel 2-4x the CPU of the same bytes written 1 MiB at a time (page-cache folio handling).
  */
-const maxWriteBytes = 1024 * 1024;
+export const maxWriteBytes = 1024 * 1024;
 
 async function writeAll(handle: FileHandle, buffer: Buffer): Promise<number> {
   let written = 0;

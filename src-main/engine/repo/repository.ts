@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import { CairnError } from '../../../src-shared/errors';
 import type { Backend } from '../backends/backend';
+import { blobPlain } from './blob-plain';
 import { crashPoint } from '../crash/crash-points';
-import { compressBlob, decompressBlob, prepareZstd } from '../compression/zstd';
+import { compressBlob, prepareZstd } from '../compression/zstd';
 import { open as openSealed, openAsync, seal } from '../crypto/aead';
 import { createKeyFile, defaultScryptParams, parseKeyFile, unwrapKeyFile } from '../crypto/key-file';
 import { deriveRepoKeys, plainRepoKeys, type RepoKeys } from '../crypto/repo-keys';
@@ -253,10 +254,8 @@ export class Repository {
   }
 
   private checkedPlain(what: string, id: string, location: Omit<BlobLocation, 'packId'>, opened: Buffer, verifyId: boolean): Buffer {
-    const plain = location.compressed ? Buffer.from(decompressBlob(opened, location.plainLength)) : opened;
-    if (plain.length !== location.plainLength) {
-      throw new CorruptRepositoryError(capitalised(what), `it has ${plain.length} bytes instead of ${location.plainLength}`);
-    }
+    const decoded = blobPlain(opened, location, capitalised(what));
+    const plain = decoded === opened ? opened : Buffer.from(decoded);
     if (verifyId && this.blobId(plain) !== id) throw new CorruptRepositoryError(capitalised(what), 'its content does not match its id');
     return plain;
   }

@@ -241,12 +241,7 @@ class FileQueue {
   async take(): Promise<WalkedFile | null> {
     for (;;) {
       if (this.failure) throw this.failure.error;
-      if (this.next < this.files.length) {
-        const file = this.files[this.next]!;
-        // Let the handed-out part go: a walk may find millions of files.
-        this.files[this.next++] = undefined as unknown as WalkedFile;
-        return file;
-      }
+      if (this.next < this.files.length) return this.files[this.next++]!;
       if (this.ended) return null;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }

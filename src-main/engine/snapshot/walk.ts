@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { lstatSync, readdirSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { SourceLoopError, SourceNotFoundError, SourceUnreadableError, UnsupportedFileTypeError } from './errors';
 
@@ -63,25 +63,29 @@ export async function walkSource(source: string, options: WalkOptions = {}): Pro
   if (!rootStat.isDirectory()) throw new UnsupportedFileTypeError(absolute, kindOf(rootStat));
 
   const entries: WalkedEntry[] = [];
-  const listFolder = async (relativeDir: string): Promise<string[]> => {
+  const stack: string[] = [''];
+  let statted = 0;
+  while (stack.length > 0) {
     options.signal?.throwIfAborted();
+    const relativeDir = stack.pop()!;
     const dir = relativeDir === '' ? absolute : path.join(absolute, relativeDir);
     let names: string[];
     try {
-      // Sync, like the stats below: one getdents per folder; the promise version cost this
-      // thread about twice as much.
       names = readdirSync(dir);
     } catch (err) {
       throw mapError(err, dir);
     }
-    const stats = await lstatAll(dir, names);
-    const subdirs: string[] = [];
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i]!;
-      const stat = stats[i];
-      if (!stat) continue; // deleted while we walked
+    for (const name of names) {
+      if (++statted % statsPerSlice === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const relative = relativeDir === '' ? name : `${relativeDir}/${name}`;
       const full = path.join(dir, name);
+      let stat;
+      try {
+        stat = lstatSync(full, { throwIfNoEntry: false });
+      } catch (err) {
+        throw mapError(err, full);
+      }
+      if (!stat) continue; // deleted while we walked
       if (stat.isSymbolicLink()) {
         entries.push({ type: 'symlink', path: relative, target: await fs.readlink(full), mtimeMs: stat.mtimeMs });
       } else if (stat.isFile()) {
@@ -90,73 +94,24 @@ export async function walkSource(source: string, options: WalkOptions = {}): Pro
         options.onFile?.(file, 'dir');
       } else if (stat.isDirectory()) {
         entries.push({ type: 'dir', path: relative, mode: stat.mode & 0o7777, mtimeMs: stat.mtimeMs });
-        subdirs.push(relative);
+        stack.push(relative);
       } else {
         throw new UnsupportedFileTypeError(full, kindOf(stat));
       }
     }
-    return subdirs;
-  };
-  await forEachFolder(listFolder);
+  }
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { root: 'dir', entries };
 }
 
 /**
- * Lists folders several at a time, starting from the root (''), until every subfolder
- * `listFolder` returned is listed; the first failure stops it.
- */
-function forEachFolder(listFolder: (relativeDir: string) => Promise<string[]>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const pending: string[] = [''];
-    let active = 0;
-    let failed = false;
-    const startMore = () => {
-      while (!failed && active < foldersInFlight && pending.length > 0) {
-        active++;
-        listFolder(pending.pop()!).then(
-          (subdirs) => {
-            active--;
-            pending.push(...subdirs);
-            if (active === 0 && pending.length === 0) resolve();
-            else startMore();
-          },
-          (err: unknown) => {
-            failed = true;
-            reject(err);
-          },
-        );
-      }
-    };
-    startMore();
-  });
-}
-
-/** Folders listed at once (their stats interleave, in slices). */
-const foldersInFlight = 8;
-
-/**
- * Names stat-ed synchronously between yields to the event loop. An async lstat costs ~20 µs of
- * this thread per name in promise and request bookkeeping, five times the syscall itself, and
- * for 20k small files the walk was the main thread's largest cost. A slice of 128 blocks the
- * loop for well under a millisecond.
+ * Names listed and stat-ed synchronously between yields to the event loop. An async lstat
+ * costs ~20 µs of this thread per name in promise and request bookkeeping, five times the
+ * syscall itself, and for 20k small files the walk was the main thread's largest cost (the
+ * promise readdir about twice the sync one). A slice of 128 blocks the loop for well under a
+ * millisecond.
  */
 const statsPerSlice = 128;
-
-/** lstat of every name in `dir`, in order; null for a name deleted since the listing. */
-async function lstatAll(dir: string, names: readonly string[]): Promise<(Stats | null)[]> {
-  const stats: (Stats | null)[] = new Array(names.length).fill(null);
-  for (let i = 0; i < names.length; i++) {
-    if (i > 0 && i % statsPerSlice === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    const full = path.join(dir, names[i]!);
-    try {
-      stats[i] = lstatSync(full, { throwIfNoEntry: false }) ?? null;
-    } catch (err) {
-      throw mapError(err, full);
-    }
-  }
-  return stats;
-}
 
 async function statRoot(absolute: string) {
   try {

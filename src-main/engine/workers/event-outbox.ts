@@ -8,7 +8,7 @@ type ChunkFields = Omit<Extract<IngestEvent, { type: 'chunk' }>, 'type' | 'store
  * True when the bytes are exactly one whole, unshared ArrayBuffer (so it can be transferred).
  * Small Buffers share Node's pool slab, and views into a read buffer must never leave.
  */
-function ownsBuffer(bytes: Uint8Array): boolean {
+export function ownsBuffer(bytes: Uint8Array): boolean {
   const { buffer } = bytes;
   return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength;
 }

@@ -3,6 +3,7 @@ import { defaultChunkerParams, validateChunkerParams, type ChunkerParams } from 
 import { defaultCompressionLevel } from '../compression/zstd';
 import { CryptoInputError, requireKeyLength } from '../crypto/errors';
 import type { RepoKeys } from '../crypto/repo-keys';
+import { ownsBuffer } from './event-outbox';
 import { IngestCancelledError, reviveIngestError } from './ingest-errors';
 import { eventCost, type FileSummary, type IngestEvent, type IngestEventBatch, type IngestReply, type IngestTask, type IngestWorkerKeys, type IngestWorkerSettings } from './ingest-protocol';
 import type { RestoreFileResult, RestoreFileTask, RestoreRunMessage, RestoreWrittenEvent } from './restore-protocol';
@@ -223,8 +224,7 @@ export class IngestPool {
         while (reply && !stop.signal.aborted && sent < task.runs.length && sent - written < restoreRunsAhead) {
           const index = sent++;
           const bytes = await fetchRun(index);
-          const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
-          const transfer: Transferable[] | undefined = owned ? [bytes.buffer as ArrayBuffer] : undefined;
+          const transfer: Transferable[] | undefined = ownsBuffer(bytes) ? [bytes.buffer as ArrayBuffer] : undefined;
           reply({ type: 'run', index, bytes } satisfies RestoreRunMessage, transfer);
         }
       } catch (err) {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { prepareZstd, decompressBlob } from '../compression/zstd';
+import { maxWriteBytes } from '../backends/durable-file-write';
+import { prepareZstd } from '../compression/zstd';
 import { open } from '../crypto/aead';
+import { blobPlain } from '../repo/blob-plain';
 import { CorruptRepositoryError } from '../repo/errors';
 import { TaskCancelledError } from './pool-errors';
 import type { RestoreFileResult, RestoreFileTask, RestoreRunMessage, RestoreWrittenEvent } from './restore-protocol';
@@ -9,8 +11,6 @@ import type { TaskContext } from './serve-tasks';
 
 /** Blobs are sealed without associated data (as Repository seals them). */
 const blobAad = new Uint8Array(0);
-/** Largest single write(2): see durable-file-write.ts. */
-const maxWriteBytes = 1024 * 1024;
 
 /**
  * The worker side of restoring a file: creates `task.temp`, then opens (AES-256-GCM, which
@@ -42,9 +42,7 @@ export async function restoreFileOnWorker(task: RestoreFileTask, context: TaskCo
       for (const chunk of task.runs[index]!) {
         const stored = message.bytes.subarray(chunk.start, chunk.start + chunk.storedLength);
         if (stored.length !== chunk.storedLength) throw new CorruptRepositoryError(chunk.label, `only ${stored.length} of its ${chunk.storedLength} bytes could be read`);
-        const opened = blobKey ? open(blobKey, stored, blobAad, chunk.label) : stored;
-        const plain = chunk.compressed ? decompressBlob(opened, chunk.plainLength) : opened;
-        if (plain.length !== chunk.plainLength) throw new CorruptRepositoryError(chunk.label, `it has ${plain.length} bytes instead of ${chunk.plainLength}`);
+        const plain = blobPlain(blobKey ? open(blobKey, stored, blobAad, chunk.label) : stored, chunk, chunk.label);
         hash.update(plain);
         for (let offset = 0; offset < plain.length; ) {
           offset += writeSync(fd, plain, offset, Math.min(maxWriteBytes, plain.length - offset), position + offset);
